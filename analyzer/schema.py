@@ -1,0 +1,342 @@
+"""The canonical Amtsweg event log: the one module that names columns.
+
+Every connector renames its source columns to the names below at the boundary; every
+analysis, report and figure refers to these constants and never to a literal column name.
+
+Names follow the XES standard extensions where one exists (concept, time, organizational,
+lifecycle, identity). The attributes this product exists for (org unit, government level,
+medium, IT system, data fields, municipality, service) have no XES extension, so they use
+the same ``prefix:name`` style: ``org:*`` for the organisation, ``event:*`` for what a step
+is done with, ``case:*`` for attributes of the whole case (pm4py's convention for case
+attributes in a flat table).
+
+Columns not named here (e.g. ``case:channel`` or ``amount`` from a real export) are kept
+unchanged as extra attributes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# --- XES standard attributes -------------------------------------------------------------
+CASE = "case:concept:name"
+ACTIVITY = "concept:name"
+TIMESTAMP = "time:timestamp"
+RESOURCE = "org:resource"
+GROUP = "org:group"
+ROLE = "org:role"
+LIFECYCLE = "lifecycle:transition"
+EVENT_ID = "identity:id"
+
+# --- interval logs -------------------------------------------------------------------------
+# pm4py's own name for the start of an activity instance whose complete time is TIMESTAMP.
+START_TIMESTAMP = "start_timestamp"
+
+# --- burden attributes (no XES extension exists) ---------------------------------------------
+ORG_UNIT = "org:unit"
+LEVEL = "org:level"
+MEDIUM = "event:medium"
+IT_SYSTEM = "event:system"
+DATA_FIELDS = "event:data"
+MUNICIPALITY = "case:municipality"
+SERVICE = "case:service"
+LEIKA = "case:leika"
+
+# --- provenance ------------------------------------------------------------------------------
+# 1-based row of the source (CSV/Excel line incl. header, XES event ordinal, SQL row ordinal),
+# so an error or a finding can point a user back into the file they exported.
+SOURCE_ROW = "source:row"
+
+#: Separator of the items in DATA_FIELDS ("Name;Geburtsdatum;IBAN").
+DATA_FIELDS_SEPARATOR = ";"
+
+#: Time zone in which timestamps without an offset are read (German exports carry none).
+DEFAULT_TIMEZONE = "Europe/Berlin"
+
+#: Stored time zone of TIMESTAMP and START_TIMESTAMP.
+STORAGE_TIMEZONE = "UTC"
+
+
+class Level(StrEnum):
+    """Government level of the unit that performs a step."""
+
+    FEDERAL = "federal"
+    STATE = "state"
+    COUNTY = "county"
+    MUNICIPALITY = "municipality"
+    SOCIAL_INSURANCE = "social_insurance"
+    OTHER = "other"
+
+
+class Medium(StrEnum):
+    """Medium a step is carried out with (or the document it produces travels on)."""
+
+    PAPER = "paper"
+    POST = "post"
+    FAX = "fax"
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    EFILE = "efile"
+
+
+class MediumClass(StrEnum):
+    DIGITAL = "digital"
+    ANALOGUE = "analogue"
+
+
+#: Default taxonomy; detectors take it as a keyword option so users can override it.
+#: E-mail counts as digital: the data arrive in machine-readable form even if unstructured.
+DEFAULT_MEDIUM_CLASSES: dict[str, MediumClass] = {
+    Medium.ONLINE: MediumClass.DIGITAL,
+    Medium.EFILE: MediumClass.DIGITAL,
+    Medium.EMAIL: MediumClass.DIGITAL,
+    Medium.PAPER: MediumClass.ANALOGUE,
+    Medium.POST: MediumClass.ANALOGUE,
+    Medium.FAX: MediumClass.ANALOGUE,
+    Medium.PHONE: MediumClass.ANALOGUE,
+    Medium.IN_PERSON: MediumClass.ANALOGUE,
+}
+
+
+class Kind(StrEnum):
+    """Logical type of a canonical column (backend-neutral)."""
+
+    STRING = "string"
+    DATETIME = "datetime"
+    INTEGER = "integer"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical column.
+
+    ``key`` is the short name users write in mapping files and options (``case``,
+    ``activity``, ``medium``); ``column`` is the name in the canonical frame.
+    ``headers`` are source header names (lower-case, German first) that a mapping proposal
+    recognises. ``limits_de``/``limits_en`` say what analysis a missing optional column limits.
+    """
+
+    key: str
+    column: str
+    kind: Kind
+    required: bool
+    label_de: str
+    label_en: str
+    headers: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    limits_de: str = ""
+    limits_en: str = ""
+    case_level: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "case", CASE, Kind.STRING, True, "Vorgang (Fall-ID)", "case id",
+        headers=("aktenzeichen", "az", "vorgangsnummer", "vorgangs-id", "vorgang", "vorgangsnr",
+                 "fallnummer", "fall", "fall-id", "antragsnummer", "antrags-id", "antrag",
+                 "geschäftszeichen", "case", "case id", "case_id", "caseid", "case:concept:name"),
+        case_level=True,
+    ),
+    Field(
+        "activity", ACTIVITY, Kind.STRING, True, "Tätigkeit", "activity",
+        headers=("tätigkeit", "taetigkeit", "aktivität", "aktivitaet", "arbeitsschritt",
+                 "schritt", "bearbeitungsschritt", "aktion", "vorgangsschritt", "ereignis",
+                 "activity", "task", "event", "concept:name"),
+    ),
+    Field(
+        "timestamp", TIMESTAMP, Kind.DATETIME, True, "Zeitpunkt", "timestamp",
+        headers=("zeitpunkt", "zeitstempel", "datum", "datum/uhrzeit", "erledigt am",
+                 "ende", "endzeit", "abgeschlossen am", "timestamp", "time", "end",
+                 "complete timestamp", "time:timestamp"),
+    ),
+    Field(
+        "start_timestamp", START_TIMESTAMP, Kind.DATETIME, False, "Beginn", "start time",
+        headers=("beginn", "start", "startzeit", "begonnen am", "start timestamp",
+                 "start_timestamp"),
+        limits_de="keine Startzeiten: Bearbeitungszeiten werden aus der Zeitwerttabelle statt "
+        "aus dem Protokoll geschätzt",
+        limits_en="no start times: processing times are estimated from the standard time "
+        "table instead of the log",
+    ),
+    Field(
+        "resource", RESOURCE, Kind.STRING, False, "Sachbearbeiter/in", "resource",
+        headers=("sachbearbeiter", "sachbearbeiterin", "bearbeiter", "bearbeiterin",
+                 "benutzer", "mitarbeiter", "kennung", "resource", "user", "org:resource"),
+        limits_de="keine Bearbeiter: Übergaben werden nur zwischen Ämtern erkannt",
+        limits_en="no resources: hand-overs are detected between units only",
+    ),
+    Field(
+        "group", GROUP, Kind.STRING, False, "Gruppe", "group",
+        headers=("gruppe", "team", "sachgebiet", "group", "org:group"),
+    ),
+    Field(
+        "role", ROLE, Kind.STRING, False, "Rolle", "role",
+        headers=("rolle", "funktion", "role", "org:role"),
+    ),
+    Field(
+        "lifecycle", LIFECYCLE, Kind.STRING, False, "Status (Lebenszyklus)", "lifecycle",
+        headers=("lifecycle", "status", "lifecycle:transition"),
+    ),
+    Field(
+        "event_id", EVENT_ID, Kind.STRING, False, "Ereignis-ID", "event id",
+        headers=("ereignis-id", "ereignisnummer", "event id", "event_id", "identity:id"),
+    ),
+    Field(
+        "org_unit", ORG_UNIT, Kind.STRING, False, "Amt / Organisationseinheit",
+        "authority / org unit",
+        headers=("amt", "behörde", "behoerde", "dienststelle", "organisationseinheit", "oe",
+                 "stelle", "fachbereich", "abteilung", "zuständigkeit", "authority",
+                 "org unit", "department", "org:unit"),
+        limits_de="keine Organisationseinheit: Übergaben und Liegezeiten je Amt entfallen",
+        limits_en="no org unit: hand-overs and waiting times per unit are not available",
+    ),
+    Field(
+        "level", LEVEL, Kind.STRING, False, "Verwaltungsebene", "government level",
+        headers=("ebene", "verwaltungsebene", "gebietskörperschaft", "level",
+                 "government level", "org:level"),
+        allowed=tuple(Level),
+        limits_de="keine Verwaltungsebene: Doppelzuständigkeiten zwischen Ebenen werden "
+        "nicht erkannt",
+        limits_en="no government level: duplicate responsibilities across levels are not "
+        "detected",
+    ),
+    Field(
+        "medium", MEDIUM, Kind.STRING, False, "Medium / Kanal", "medium",
+        headers=("kanal", "medium", "eingangskanal", "übermittlungsweg", "uebermittlungsweg",
+                 "zugangsweg", "form", "channel", "event:medium"),
+        allowed=tuple(Medium),
+        limits_de="keine Medium-Spalte: Medienbrüche werden aus den Tätigkeitsnamen abgeleitet",
+        limits_en="no medium column: media breaks will be inferred from activity names",
+    ),
+    Field(
+        "it_system", IT_SYSTEM, Kind.STRING, False, "IT-System / Fachverfahren", "IT system",
+        headers=("fachverfahren", "it-system", "system", "verfahren", "anwendung",
+                 "it system", "application", "event:system"),
+        limits_de="kein IT-System: Übergaben zwischen Systemen ohne Schnittstelle werden "
+        "nicht erkannt",
+        limits_en="no IT system: hand-overs between systems without an interface are not "
+        "detected",
+    ),
+    Field(
+        "data_fields", DATA_FIELDS, Kind.STRING, False, "erfasste Datenfelder",
+        "data fields written",
+        headers=("datenfelder", "felder", "erfasste daten", "daten", "dokument",
+                 "data fields", "fields", "event:data"),
+        limits_de="keine Datenfelder: Mehrfacherfassung wird nur aus Tätigkeitsnamen erkannt",
+        limits_en="no data fields: manual re-entry is detected from activity names only",
+    ),
+    Field(
+        "municipality", MUNICIPALITY, Kind.STRING, False, "Kommune", "municipality",
+        headers=("kommune", "gemeinde", "stadt", "landkreis", "gebietskörperschaft",
+                 "ags", "municipality", "case:municipality"),
+        case_level=True,
+    ),
+    Field(
+        "service", SERVICE, Kind.STRING, False, "Verwaltungsleistung", "service",
+        headers=("leistung", "verwaltungsleistung", "verfahrensart", "dienstleistung",
+                 "service", "case:service"),
+        case_level=True,
+    ),
+    Field(
+        "leika", LEIKA, Kind.STRING, False, "LeiKa-Schlüssel", "LeiKa key",
+        headers=("leika", "leika-schlüssel", "leika-schluessel", "leistungsschlüssel",
+                 "case:leika"),
+        case_level=True,
+    ),
+    Field(
+        "source_row", SOURCE_ROW, Kind.INTEGER, False, "Zeile der Quelle", "source row",
+    ),
+)
+
+FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+FIELDS_BY_COLUMN: dict[str, Field] = {f.column: f for f in FIELDS}
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS if f.required)
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS)
+DATETIME_COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS if f.kind is Kind.DATETIME)
+#: Optional attributes whose absence limits an analysis (warned about on import).
+ANALYSIS_ATTRIBUTES: tuple[str, ...] = tuple(f.column for f in FIELDS if f.limits_en)
+
+
+def field_for(key_or_column: str) -> Field:
+    """The field named by its short key (``medium``) or canonical column (``event:medium``)."""
+    found = FIELDS_BY_KEY.get(key_or_column) or FIELDS_BY_COLUMN.get(key_or_column)
+    if found is None:
+        raise KeyError(key_or_column)
+    return found
+
+
+# --- ground truth and findings -----------------------------------------------------------------
+
+
+class Burden(StrEnum):
+    """Kinds of burden the simulator injects and the detectors find."""
+
+    MEDIA_BREAK = "media_break"
+    MANUAL_REENTRY = "manual_reentry"
+    ONCE_ONLY = "once_only"
+    DUPLICATE_RESPONSIBILITY = "duplicate_responsibility"
+    PING_PONG = "ping_pong"
+    REWORK = "rework"
+    LONG_WAIT = "long_wait"
+    HANDOVER = "handover"
+
+
+# Ground-truth labels written by the simulator, one row per injected burden instance.
+# ANCHOR convention shared by labels and findings, so precision/recall compare like with like:
+#   media_break              the first event on the new medium (the scan after the print)
+#   manual_reentry           the capture step that re-enters data already captured
+#   once_only                the request to the citizen for a document another body holds
+#   duplicate_responsibility the repeated check at the second level
+#   ping_pong                the event where the case returns to the level it left (A->B->A)
+#   rework                   the repeated occurrence of a step
+#   long_wait                the event that ends the wait
+#   handover                 the first event at the receiving unit
+LABEL_BURDEN_ID = "burden:id"
+LABEL_BURDEN = "burden:kind"
+LABEL_EVENT_ID = EVENT_ID  # anchor event
+LABEL_RELATED_EVENT_ID = "burden:related_id"  # the earlier event it refers to, if any
+LABEL_DETAIL = "burden:detail"
+LABEL_COLUMNS: tuple[str, ...] = (
+    LABEL_BURDEN_ID,
+    LABEL_BURDEN,
+    MUNICIPALITY,
+    SERVICE,
+    CASE,
+    LABEL_EVENT_ID,
+    LABEL_RELATED_EVENT_ID,
+    LABEL_DETAIL,
+)
+
+# Findings table: one row per finding of one detector.
+FINDING_DETECTOR = "finding:detector"
+FINDING_BURDEN = "finding:kind"  # a Burden value
+FINDING_RULE = "finding:rule"
+FINDING_SEVERITY = "finding:severity"  # "low" | "medium" | "high"
+FINDING_EVENT_ID = EVENT_ID  # anchor event (see convention above)
+FINDING_EVENT_IDS = "finding:event_ids"  # all events of the evidence, DATA_FIELDS_SEPARATOR-joined
+FINDING_MINUTES_LOST = "finding:minutes_lost"
+FINDING_EVIDENCE = "finding:evidence"  # one sentence, German
+FINDING_EVIDENCE_EN = "finding:evidence_en"
+FINDING_INFERRED = "finding:inferred"  # True when an attribute was inferred (e.g. medium)
+FINDING_COLUMNS: tuple[str, ...] = (
+    FINDING_DETECTOR,
+    FINDING_BURDEN,
+    FINDING_RULE,
+    FINDING_SEVERITY,
+    MUNICIPALITY,
+    SERVICE,
+    CASE,
+    FINDING_EVENT_ID,
+    FINDING_EVENT_IDS,
+    ACTIVITY,
+    ORG_UNIT,
+    LEVEL,
+    FINDING_MINUTES_LOST,
+    FINDING_EVIDENCE,
+    FINDING_EVIDENCE_EN,
+    FINDING_INFERRED,
+)
