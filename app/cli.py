@@ -1,0 +1,56 @@
+"""The ``amtsweg`` command line: wiring only; the work happens in connectors/analyzer/reports.
+
+Each command lives in its own module in ``app/commands/`` and registers itself on
+:data:`cli` when imported below. User mistakes (:class:`InputError`) are printed as plain
+sentences with where they happened, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from analyzer.problems import AmtswegError
+
+cli = typer.Typer(
+    name="amtsweg",
+    help="Amtsweg: Prozessanalyse und Bürokratielast für die Verwaltung / process mining and "
+    "bureaucracy burden for public administration.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    # Imported for their side effect of registering commands on `cli`.
+    from app.commands import info, load  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    from app.commands.common import language, print_error
+
+    _register_commands()
+    try:
+        cli(args=argv, standalone_mode=False)
+    except AmtswegError as exc:
+        print_error(exc, language())
+        return 2
+    except typer.Abort:
+        return 130
+    except SystemExit as exc:  # typer/click exit codes (usage errors, --help)
+        return int(exc.code or 0)
+    except Exception as exc:  # click's own usage errors come as ClickException
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

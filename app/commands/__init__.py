@@ -1,0 +1,1 @@
+"""One module per ``amtsweg`` command; each registers itself on ``app.cli.cli``."""

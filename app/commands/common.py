@@ -1,0 +1,97 @@
+"""What every command shares: language, quiet mode, the console, progress and error output."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from analyzer.problems import AmtswegError, Problem
+from app.cli import cli
+
+_state = {"lang": os.environ.get("AMTSWEG_LANG", "de"), "quiet": False}
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@cli.callback()
+def _global_options(
+    lang: str = typer.Option(
+        os.environ.get("AMTSWEG_LANG", "de"),
+        "--lang",
+        help="Sprache der Ausgabe / output language: de, en.",
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Nur Fehler ausgeben / print errors only (for scripts)."
+    ),
+) -> None:
+    if lang not in ("de", "en"):
+        raise typer.BadParameter("--lang: de | en")
+    _state["lang"] = lang
+    _state["quiet"] = quiet
+
+
+def language() -> str:
+    return str(_state["lang"])
+
+
+def quiet() -> bool:
+    return bool(_state["quiet"])
+
+
+def say(de: str, en: str) -> None:
+    """Print one line in the chosen language unless --quiet."""
+    if not quiet():
+        console.print(de if language() == "de" else en)
+
+
+def warn(problems: list[Problem]) -> None:
+    """Print warnings (to stderr) unless --quiet."""
+    if quiet():
+        return
+    for p in problems:
+        err_console.print(f"[yellow]{'Hinweis' if language() == 'de' else 'Note'}:[/] "
+                          f"{p.text(language())}")
+
+
+def print_error(exc: AmtswegError, lang: str) -> None:
+    head = "Fehler" if lang == "de" else "Error"
+    err_console.print(f"[bold red]{head}:[/] {exc.text(lang)}")
+
+
+@contextmanager
+def progress(description: str, total: float | None = None) -> Iterator[callable]:
+    """A rich progress bar (hidden with --quiet); yields ``advance(done, total=None)``.
+
+    The bar only appears after a short delay, so quick work stays quiet.
+    """
+    if quiet():
+        yield lambda *args, **kwargs: None
+        return
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(completed: float, total: float | None = None) -> None:
+            bar.update(task, completed=completed, total=total if total is not None else None)
+
+        yield advance
