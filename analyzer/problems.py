@@ -41,8 +41,11 @@ class Problem:
         if self.row is not None:
             parts.append(f"{'Zeile' if de else 'row'} {self.row}")
         if self.column:
-            parts.append(f"{'Spalte' if de else 'column'} „{self.column}“" if de
-                         else f"column '{self.column}'")
+            parts.append(
+                f"{'Spalte' if de else 'column'} „{self.column}“"
+                if de
+                else f"column '{self.column}'"
+            )
         if self.value is not None:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             parts.append(f"{'Wert' if de else 'value'} „{shown}“" if de else f"value '{shown}'")
@@ -66,8 +69,11 @@ class AmtswegError(Exception):
         lines = [p.text(lang) for p in self.problems[:limit]]
         rest = len(self.problems) - limit
         if rest > 0:
-            lines.append(f"... und {rest} weitere Probleme" if lang == "de"
-                         else f"... and {rest} more problems")
+            lines.append(
+                f"... und {rest} weitere Probleme"
+                if lang == "de"
+                else f"... and {rest} more problems"
+            )
         return "\n".join(lines)
 
 

@@ -40,11 +40,11 @@ def missing_required_columns(
                 f"Pflichtspalte {f.label_de} fehlt"
                 + (f" (laut Zuordnung „{mapped}“)" if mapped else "")
                 + f"; vorhandene Spalten: {shown}. In einer Zuordnungsdatei unter [columns] "
-                f"{f.key} = \"…\" angeben",
+                f'{f.key} = "…" angeben',
                 f"required column {f.label_en} is missing"
                 + (f" (mapped from '{mapped}')" if mapped else "")
                 + f"; columns present: {shown}. Name it in a mapping file under [columns] "
-                f"{f.key} = \"...\"",
+                f'{f.key} = "..."',
                 file=source,
                 column=mapped or f.key,
             )
@@ -208,7 +208,9 @@ def validate_event_log(
     return sorted(problems, key=lambda p: p.severity is Severity.WARNING)
 
 
-def missing_attribute_warnings(frame: engine.FrameLike, *, source: str | None = None) -> list[Problem]:
+def missing_attribute_warnings(
+    frame: engine.FrameLike, *, source: str | None = None
+) -> list[Problem]:
     """A warning for each analysis attribute that is absent or empty in every event."""
     lf = engine.as_lazy(frame)
     columns = lf.collect_schema().names()

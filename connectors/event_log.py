@@ -90,9 +90,7 @@ def finalize_event_log(
     rejected = 0
     has_duplicates = any(p.code == "event.exact_duplicate" for p in found)
     if has_duplicates and duplicates is Duplicates.ERROR:
-        raise InputError(
-            [_as_error(p) for p in found if p.code == "event.exact_duplicate"]
-        )
+        raise InputError([_as_error(p) for p in found if p.code == "event.exact_duplicate"])
     if has_duplicates and duplicates is Duplicates.DROP:
         keys = [c for c in frame.columns if c not in (schema.EVENT_ID, schema.SOURCE_ROW)]
         kept = frame.unique(subset=keys, keep="first", maintain_order=True)
@@ -178,6 +176,12 @@ def _canonical_order(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _as_error(p: Problem) -> Problem:
     return Problem(
-        code=p.code, de=p.de, en=p.en, file=p.file, row=p.row, column=p.column,
-        value=p.value, severity=Severity.ERROR,
+        code=p.code,
+        de=p.de,
+        en=p.en,
+        file=p.file,
+        row=p.row,
+        column=p.column,
+        value=p.value,
+        severity=Severity.ERROR,
     )

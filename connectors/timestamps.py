@@ -27,8 +27,11 @@ _FORMS: tuple[tuple[str, str, bool], ...] = (
     (r"^\d{1,2}\.\d{1,2}\.\d{2}[ ,T]+\d{1,2}:\d{2}:\d{2}$", "%d.%m.%y %H:%M:%S", False),
     (r"^\d{1,2}\.\d{1,2}\.\d{2}[ ,T]+\d{1,2}:\d{2}$", "%d.%m.%y %H:%M", False),
     (r"^\d{1,2}\.\d{1,2}\.\d{2}$", "%d.%m.%y", False),
-    (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
-     "%Y-%m-%dT%H:%M:%S%.f%z", True),
+    (
+        r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        True,
+    ),
     (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(Z|[+-]\d{2}:?\d{2})$", "%Y-%m-%dT%H:%M%z", True),
     (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$", "%Y-%m-%dT%H:%M:%S%.f", False),
     (r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}$", "%Y-%m-%dT%H:%M", False),
@@ -66,8 +69,8 @@ def parse_timestamps(
 
     form_index = pl.lit(None, dtype=pl.Int32)
     for i, (pattern, _fmt, _tz) in reversed(list(enumerate(_FORMS))):
-        form_index = pl.when(pl.col("v").str.contains(pattern)).then(pl.lit(i)).otherwise(
-            form_index
+        form_index = (
+            pl.when(pl.col("v").str.contains(pattern)).then(pl.lit(i)).otherwise(form_index)
         )
     frame = frame.with_columns(form_index.alias("form"))
 
@@ -154,11 +157,15 @@ def _unparseable(bad: pl.DataFrame, *, total: int, column: str, source: str) -> 
     return InputError(problems)
 
 
-def _mixed_offsets(frame: pl.DataFrame, with_tz: set[int], *, column: str, source: str) -> InputError:
+def _mixed_offsets(
+    frame: pl.DataFrame, with_tz: set[int], *, column: str, source: str
+) -> InputError:
     has = frame.filter(pl.col("form").is_in(list(with_tz))).head(1).row(0, named=True)
-    lacks = frame.filter(
-        pl.col("form").is_not_null() & ~pl.col("form").is_in(list(with_tz))
-    ).head(1).row(0, named=True)
+    lacks = (
+        frame.filter(pl.col("form").is_not_null() & ~pl.col("form").is_in(list(with_tz)))
+        .head(1)
+        .row(0, named=True)
+    )
     sentence_de = (
         "Zeitzonen gemischt: manche Zeitpunkte haben eine Zeitzonenangabe, andere nicht "
         f"(z. B. Zeile {has['row']}: „{has['v']}“, Zeile {lacks['row']}: „{lacks['v']}“); "

@@ -61,8 +61,9 @@ def warn(problems: list[Problem]) -> None:
     if quiet():
         return
     for p in problems:
-        err_console.print(f"[yellow]{'Hinweis' if language() == 'de' else 'Note'}:[/] "
-                          f"{p.text(language())}")
+        err_console.print(
+            f"[yellow]{'Hinweis' if language() == 'de' else 'Note'}:[/] {p.text(language())}"
+        )
 
 
 def print_error(exc: AmtswegError, lang: str) -> None:

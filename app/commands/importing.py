@@ -1,0 +1,97 @@
+"""``amtsweg import``: read a log (file or database) and store it in the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from app.cli import cli
+from app.commands.common import progress, say, warn
+from connectors.workspace import DEFAULT_WORKSPACE, Workspace
+
+
+@cli.command("import")
+def import_command(
+    sources: list[str] = typer.Argument(
+        ..., help="Datei(en) oder Datenbank-URL / file(s) or database URL", show_default=False
+    ),
+    municipality: str | None = typer.Option(
+        None, "--municipality", "-m", help="Kommune / municipality (sonst Spalte der Datei)"
+    ),
+    service: str | None = typer.Option(
+        None, "--service", "-s", help="Verwaltungsleistung, z. B. Wohngeld / service"
+    ),
+    mapping: Path | None = typer.Option(
+        None, "--mapping", help="Zuordnungsdatei (TOML) / mapping file, see 'amtsweg map'"
+    ),
+    workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
+    duplicates: str = typer.Option(
+        "keep", "--duplicates", help="exakte Duplikate: keep | drop | error"
+    ),
+    sheet: str | None = typer.Option(None, "--sheet", help="Excel-Blatt / sheet"),
+    object_type: str | None = typer.Option(
+        None, "--object-type", help="OCEL: Objekttyp, der ein Vorgang ist / object type"
+    ),
+    table: str | None = typer.Option(None, "--table", help="SQL: Tabelle / table"),
+    query: str | None = typer.Option(None, "--query", help="SQL: Abfrage / query"),
+    timezone: str | None = typer.Option(
+        None, "--timezone", help="Zeitzone für Zeitpunkte ohne Angabe (Europe/Berlin)"
+    ),
+) -> None:
+    """Protokoll importieren / import an event log into the workspace (atomically)."""
+    from app.api import read_log
+
+    logs = []
+    # Read and validate everything first: a bad file must not leave half an import behind.
+    with progress("Lesen / reading") as advance:
+        for source in sources:
+            logs.append(
+                (
+                    source,
+                    read_log(
+                        source,
+                        mapping=mapping,
+                        duplicates=duplicates,
+                        sheet=sheet,
+                        object_type=object_type,
+                        table=table,
+                        query=query,
+                        timezone=timezone,
+                        progress=advance,
+                    ),
+                )
+            )
+    with Workspace(workspace) as ws:
+        for source, log in logs:
+            warn(list(log.problems))
+            is_file = Path(source).exists()
+            records = ws.import_log(
+                log,
+                municipality=municipality,
+                service=service,
+                source_path=source if is_file else _redacted(source),
+                source_format=str(log.details.get("format", "")) or None,
+                mapping_path=mapping,
+            )
+            for r in records:
+                say(
+                    f"{r.municipality} / {r.service}: {r.rows_kept:,} Ereignisse importiert "
+                    f"({r.rows_read:,} gelesen, {r.rows_rejected:,} verworfen)"
+                    + (" – ersetzt den bisherigen Stand" if r.replaced else "")
+                    + f" → {workspace}",
+                    f"{r.municipality} / {r.service}: imported {r.rows_kept:,} events "
+                    f"({r.rows_read:,} read, {r.rows_rejected:,} rejected)"
+                    + (" – replaces the previous import" if r.replaced else "")
+                    + f" → {workspace}",
+                )
+
+
+def _redacted(url: str) -> str:
+    """A database URL without its password (provenance must not store secrets)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url

@@ -1,0 +1,100 @@
+"""``amtsweg info``: what a log file or a workspace holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from analyzer import schema
+from app.cli import cli
+from app.commands.common import console, language, quiet, warn
+from connectors.workspace import DEFAULT_WORKSPACE
+
+
+@cli.command("info")
+def info_command(
+    source: str | None = typer.Argument(None, help="Datei / file (sonst Arbeitsbereich)"),
+    workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
+    mapping: Path | None = typer.Option(None, "--mapping"),
+    sheet: str | None = typer.Option(None, "--sheet"),
+    object_type: str | None = typer.Option(None, "--object-type"),
+    table: str | None = typer.Option(None, "--table"),
+    query: str | None = typer.Option(None, "--query"),
+) -> None:
+    """Überblick: Vorgänge, Ereignisse, Tätigkeiten, Zeitraum, Abdeckung der Attribute /
+    overview: cases, events, activities, time span, attribute coverage."""
+    from app import api
+
+    if source is not None:
+        log = api.read_log(
+            source,
+            mapping=mapping,
+            sheet=sheet,
+            object_type=object_type,
+            table=table,
+            query=query,
+        )
+        warn(list(log.problems))
+        overview, coverage = api.overview_of_frame(log.frame)
+    else:
+        overview, coverage = api.overview(workspace=workspace)
+    if quiet():
+        return
+    console.print(overview_table(overview))
+    console.print(coverage_table(coverage))
+
+
+def overview_table(overview: pd.DataFrame) -> Table:
+    de = language() == "de"
+    table = Table(title="Überblick" if de else "Overview")
+    keys = [c for c in (schema.MUNICIPALITY, schema.SERVICE) if c in overview.columns]
+    for k in keys:
+        f = schema.FIELDS_BY_COLUMN[k]
+        table.add_column(f.label_de if de else f.label_en)
+    heads = (
+        ("cases", "Vorgänge", "cases"),
+        ("events", "Ereignisse", "events"),
+        ("activities", "Tätigkeiten", "activities"),
+        ("first", "von", "from"),
+        ("last", "bis", "to"),
+    )
+    for _c, h_de, h_en in heads:
+        table.add_column(h_de if de else h_en, justify="right")
+    for rec in overview.to_dict("records"):
+        row = [str(rec[k]) for k in keys]
+        row += [f"{int(rec['cases']):,}", f"{int(rec['events']):,}", f"{int(rec['activities']):,}"]
+        row += [_day(rec["first"]), _day(rec["last"])]
+        table.add_row(*row)
+    return table
+
+
+def coverage_table(coverage: pd.DataFrame) -> Table:
+    de = language() == "de"
+    table = Table(
+        title="Abdeckung der Attribute (Anteil der Ereignisse)"
+        if de
+        else "Attribute coverage (share of events)"
+    )
+    keys = [c for c in (schema.MUNICIPALITY, schema.SERVICE) if c in coverage.columns]
+    fields = [f for f in schema.FIELDS if f.key in coverage.columns]
+    for k in keys:
+        f = schema.FIELDS_BY_COLUMN[k]
+        table.add_column(f.label_de if de else f.label_en)
+    for f in fields:
+        table.add_column(f.key, justify="right")
+    for rec in coverage.to_dict("records"):
+        table.add_row(*[str(rec[k]) for k in keys], *[_share(rec[f.key]) for f in fields])
+    return table
+
+
+def _day(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).tz_convert(schema.DEFAULT_TIMEZONE).strftime("%d.%m.%Y")
+
+
+def _share(value: float) -> str:
+    return "—" if not value else f"{value:.0%}"
