@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,8 +22,9 @@ from analyzer.problems import AmtswegError, Problem
 from app.cli import cli
 
 _state = {"lang": os.environ.get("AMTSWEG_LANG", "de"), "quiet": False}
+# soft_wrap: a sentence in a log file or a pipe stays on one line.
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @cli.callback()
@@ -72,11 +74,9 @@ def print_error(exc: AmtswegError, lang: str) -> None:
 
 
 @contextmanager
-def progress(description: str, total: float | None = None) -> Iterator[callable]:
-    """A rich progress bar (hidden with --quiet); yields ``advance(done, total=None)``.
-
-    The bar only appears after a short delay, so quick work stays quiet.
-    """
+def progress(description: str, total: float | None = None, *, delay: float = 2.0) -> Iterator:
+    """A rich progress bar on stderr, shown only once work has taken ``delay`` seconds
+    (quick work stays quiet) and never with --quiet; yields ``advance(done, total=None)``."""
     if quiet():
         yield lambda *args, **kwargs: None
         return
@@ -89,10 +89,16 @@ def progress(description: str, total: float | None = None) -> Iterator[callable]
         console=err_console,
         transient=True,
     )
-    with bar:
-        task = bar.add_task(description, total=total)
+    task = bar.add_task(description, total=total)
+    timer = threading.Timer(delay, bar.start)
+    timer.daemon = True
+    timer.start()
 
-        def advance(completed: float, total: float | None = None) -> None:
-            bar.update(task, completed=completed, total=total if total is not None else None)
+    def advance(completed: float, total: float | None = None) -> None:
+        bar.update(task, completed=completed, total=total)
 
+    try:
         yield advance
+    finally:
+        timer.cancel()
+        bar.stop()
