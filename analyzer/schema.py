@@ -48,6 +48,22 @@ LEIKA = "case:leika"
 # so an error or a finding can point a user back into the file they exported.
 SOURCE_ROW = "source:row"
 
+# --- object-centric event logs (OCEL 2.0) -----------------------------------------------------
+# Columns of the OCEL tables (connectors.ocel.OcelLog), named as pm4py names them so the frames
+# hand over to pm4py unchanged. A flattened OCEL log keeps OCEL_EVENT_ID (the event's own id;
+# EVENT_ID is "<event id>:<object id>") and OCEL_QUALIFIER (what the case object is to the event).
+OCEL_EVENT_ID = "ocel:eid"
+OCEL_ACTIVITY = "ocel:activity"
+OCEL_TIMESTAMP = "ocel:timestamp"
+OCEL_OBJECT_ID = "ocel:oid"
+OCEL_OBJECT_TYPE = "ocel:type"
+OCEL_QUALIFIER = "ocel:qualifier"
+OCEL_TARGET_OBJECT_ID = "ocel:oid_2"  # target of an object-to-object relation
+OCEL_CHANGED_FIELD = "ocel:field"  # attribute an object attribute change sets
+
+#: Prefix of case attributes in a flat table (pm4py's convention): ``case:<attribute>``.
+CASE_ATTRIBUTE_PREFIX = "case:"
+
 #: Separator of the items in DATA_FIELDS ("Name;Geburtsdatum;IBAN").
 DATA_FIELDS_SEPARATOR = ";"
 
