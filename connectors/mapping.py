@@ -1076,7 +1076,7 @@ def write_mapping(mapping: Mapping, path: str | Path) -> Path:
 
 def mapping_text(mapping: Mapping) -> str:
     """The commented TOML text of ``mapping`` (what :func:`write_mapping` writes)."""
-    target = mapping.for_file or "…"
+    target = _one_line(mapping.for_file or "…", 200)
     out: list[str] = [
         f"# Amtsweg-Zuordnung für {target} / Amtsweg mapping for {target}",
         "# Bitte prüfen und anpassen; dann: amtsweg import DATEI --mapping DIESE-DATEI",
@@ -1107,10 +1107,10 @@ def mapping_text(mapping: Mapping) -> str:
             how_de, how_en = HOW[r.how]
             line = f"# {f.label_de}: {how_de} / {f.label_en}: {how_en}"
             if r.examples:
-                line += f"; z. B. / e.g. {', '.join(r.examples)}"
+                line += f"; z. B. / e.g. {_one_line(', '.join(r.examples))}"
             out.append(line)
             if r.alternatives:
-                alts = ", ".join(r.alternatives)
+                alts = _one_line(", ".join(r.alternatives), 200)
                 out.append(f"#   passt auch / also fits: {alts}")
         out.append(_toml_line(key, column))
     missing = [
@@ -1133,13 +1133,15 @@ def mapping_text(mapping: Mapping) -> str:
             "# Columns not mapped are kept as extra attributes:",
         ]
         for r in unmapped:
-            line = f"#   „{r.column}“"
+            line = f"#   „{_one_line(r.column)}“"
             if r.examples:
-                line += f" (z. B. / e.g. {', '.join(r.examples)})"
+                line += f" (z. B. / e.g. {_one_line(', '.join(r.examples))})"
             if r.note_de:
-                line += f": {r.note_de} / {r.note_en}"
+                line += f": {_one_line(r.note_de, 300)} / {_one_line(r.note_en, 300)}"
             if r.alternatives:
-                line += f"; könnte auch sein / could also be: {', '.join(r.alternatives)}"
+                line += (
+                    f"; könnte auch sein / could also be: {_one_line(', '.join(r.alternatives))}"
+                )
             out.append(line)
     out.append("")
 
@@ -1200,6 +1202,12 @@ def mapping_text(mapping: Mapping) -> str:
         )
     out.append("")
     return "\n".join(out)
+
+
+def _one_line(text: str, limit: int = 60) -> str:
+    """``text`` fit for a comment: line breaks and control characters as spaces, shortened."""
+    flat = re.sub(r"[\x00-\x1f\x7f]+", " ", str(text)).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _toml_line(key: str, value: Any) -> str:

@@ -129,8 +129,26 @@ def drop_unnamed_empty_columns(frame: pl.DataFrame, generated: Iterable[str]) ->
     return frame.drop(empty) if empty else frame
 
 
+def whole_numbers_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Canonical text columns holding floats (Excel cells, Parquet) with whole numbers written
+    ``8`` instead of ``8.0``."""
+    updates = []
+    for name, dtype in frame.schema.items():
+        f = schema.FIELDS_BY_COLUMN.get(name)
+        if f is None or f.kind is not schema.Kind.STRING or dtype not in (pl.Float32, pl.Float64):
+            continue
+        whole = (pl.col(name) % 1 == 0) & (pl.col(name).abs() < 2**53)
+        updates.append(
+            pl.when(whole)
+            .then(pl.col(name).cast(pl.Int64).cast(pl.String))
+            .otherwise(pl.col(name).cast(pl.String))
+            .alias(name)
+        )
+    return frame.with_columns(updates) if updates else frame
+
+
 def finalize_table(
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     *,
     source: str,
     mapping: Mapping | None,
@@ -143,6 +161,8 @@ def finalize_table(
 ) -> EventLog:
     """A raw table (source headers, :data:`schema.SOURCE_ROW` set) as a validated event log.
 
+    A lazy ``frame`` is mapped lazily (dropped columns are never loaded) and then collected.
+
     Applies ``mapping``, or, without one, an :func:`~connectors.mapping.automatic_mapping`
     from the first rows (which refuses unclear files and says what it assigned). ``prepare``
     runs on the mapped frame before finalisation (e.g. Excel serial dates); with ``decimal``
@@ -150,13 +170,19 @@ def finalize_table(
     """
     warnings = list(problems)
     if mapping is None:
-        mapping, note = automatic_mapping(frame.head(SAMPLE_ROWS), source=source)
+        head = frame.head(SAMPLE_ROWS)
+        if isinstance(head, pl.LazyFrame):
+            head = head.collect()
+        mapping, note = automatic_mapping(head, source=source)
         warnings.append(note)
         details["mapping"] = "automatic"
         details["mapped_columns"] = dict(mapping.columns)
     else:
         details["mapping"] = mapping.path or "given"
     mapped = apply_mapping(frame, mapping, source=source)
+    if isinstance(mapped, pl.LazyFrame):
+        mapped = mapped.collect()
+    mapped = whole_numbers_as_text(mapped)
     if prepare is not None:
         mapped = prepare(mapped)
     if decimal is not None:
