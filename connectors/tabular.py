@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from analyzer import schema
-from analyzer.problems import Problem
+from analyzer.problems import InputError, Problem, problem
 from connectors.event_log import EventLog, finalize_event_log
 from connectors.mapping import Mapping, apply_mapping, automatic_mapping, mapping_names
 
@@ -180,6 +180,7 @@ def finalize_table(
     else:
         details["mapping"] = mapping.path or "given"
     mapped = apply_mapping(frame, mapping, source=source)
+    _require_columns(mapped, frame, mapping, source=source)
     if isinstance(mapped, pl.LazyFrame):
         mapped = mapped.collect()
     mapped = whole_numbers_as_text(mapped)
@@ -200,6 +201,28 @@ def finalize_table(
         details=details,
         problems=tuple(warnings),
     )
+
+
+def _require_columns(mapped, frame, mapping: Mapping, *, source: str) -> None:
+    """Refuse a mapping that leaves a required column unmapped, naming the file's columns."""
+    present = set(mapped.collect_schema().names())
+    headers = [c for c in frame.collect_schema().names() if c != schema.SOURCE_ROW]
+    shown = ", ".join(headers) or "—"
+    problems = [
+        problem(
+            "column.missing",
+            f"Pflichtspalte {f.label_de} ist nicht zugeordnet ({mapping.label}); Spalten der "
+            f"Datei: {shown}. Unter [columns] {f.key} = \"…\" eintragen",
+            f"required column {f.label_en} is not mapped ({mapping.label}); columns of the "
+            f"file: {shown}. Add {f.key} = \"...\" under [columns]",
+            file=source,
+            column=f.key,
+        )
+        for f in schema.FIELDS
+        if f.required and f.column not in present
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def report(progress: Progress, done: float, total: float | None = None) -> None:
