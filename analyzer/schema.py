@@ -563,3 +563,105 @@ FINDING_COLUMNS: tuple[str, ...] = (
     FINDING_EVIDENCE_EN,
     FINDING_INFERRED,
 )
+
+# --- harmonised steps, costs and benchmarks ----------------------------------------------------
+# (analyzer.harmonisation, analyzer.cost_model, analyzer.benchmark)
+
+#: The reference step an activity label is mapped to (a step id of a reference catalogue,
+#: analyzer/data/reference_steps), added by harmonisation.apply_step_mapping.
+STEP = "concept:step"
+
+# Step-mapping suggestions and unmapped labels (harmonisation).
+MAPPING_LABEL = "mapping:label"  # the municipality's own activity label
+MAPPING_NORMALISED = "mapping:normalised"  # the label as compared (umlauts, abbreviations)
+MAPPING_RANK = "mapping:rank"  # 1 = best suggestion for the label
+MAPPING_STEP_NAME = "mapping:step_name"  # German name of the suggested step
+MAPPING_SCORE = "mapping:score"  # 0..100 similarity
+MAPPING_EVENTS = "mapping:events"  # events carrying the label
+
+# Standard Cost Model results (cost_model). Every cost frame carries COST_EDITION: the edition
+# of the Destatis tables (and any user overrides) the figures were computed with.
+COST_EDITION = "cost:edition"
+COST_TIME_SOURCE = "cost:time_source"  # "fixed" | "log" | "table" | "missing"
+COST_STANDARD_ACTIVITY = "cost:standard_activity"  # Zeitwerttabelle activity id
+COST_COMPLEXITY = "cost:complexity"  # "einfach" | "mittel" | "hoch"
+COST_CAREER = "cost:career"  # Laufbahngruppe of the hourly rate
+COST_EVENTS = "cost:events"  # occurrences priced (lifecycle "start" events excluded)
+COST_MEASURED = "cost:measured"  # occurrences with a duration measured in the log
+COST_MINUTES = "cost:minutes"  # minutes per occurrence
+COST_UNPRICED_EVENTS = "cost:unpriced_events"  # occurrences without any time
+COST_CASES = "cost:cases"
+COST_HOURS = "cost:hours"
+COST_EUROS = "cost:euros"
+COST_HOURS_PER_CASE = "cost:hours_per_case"
+COST_EUROS_PER_CASE = "cost:euros_per_case"
+COST_CASES_PER_YEAR = "cost:cases_per_year"
+COST_CASES_PER_YEAR_SOURCE = "cost:cases_per_year_source"  # "given" | "log"
+COST_HOURS_PER_YEAR = "cost:hours_per_year"
+COST_EUROS_PER_YEAR = "cost:euros_per_year"
+COST_PERSON_YEARS = "cost:person_years"  # hours per year / hours of one person-year
+COST_FINDINGS = "cost:findings"  # findings of a burden kind in the log
+COST_FINDINGS_PER_1000 = "cost:findings_per_1000_cases"
+COST_MINUTES_PER_FINDING = "cost:minutes_per_finding"
+COST_OCCURRENCES_PER_YEAR = "cost:occurrences_per_year"
+COST_CITIZEN_HOURS_PER_YEAR = "cost:citizen_hours_per_year"
+COST_CITIZEN_EUROS_PER_YEAR = "cost:citizen_euros_per_year"
+COST_WAITING_HOURS_PER_YEAR = "cost:waiting_hours_per_year"  # citizens' waiting, not work
+COST_SAVINGS_HOURS_PER_YEAR = "cost:savings_hours_per_year"
+COST_SAVINGS_EUROS_PER_YEAR = "cost:savings_euros_per_year"
+
+# The citizen's side (cost_model.citizen_burden).
+CITIZEN_TRIPS_PER_CASE = "citizen:trips_per_case"
+CITIZEN_TRAVEL_HOURS_PER_CASE = "citizen:travel_hours_per_case"
+CITIZEN_TRAVEL_EUROS_PER_CASE = "citizen:travel_euros_per_case"
+CITIZEN_RESUBMISSIONS_PER_CASE = "citizen:resubmissions_per_case"
+CITIZEN_RESUBMISSION_HOURS_PER_CASE = "citizen:resubmission_hours_per_case"
+CITIZEN_WAITING_DAYS_MEDIAN = "citizen:waiting_days_median"
+CITIZEN_HOURS_PER_CASE = "citizen:hours_per_case"
+CITIZEN_EUROS_PER_CASE = "citizen:euros_per_case"
+CITIZEN_HOURS_PER_YEAR = "citizen:hours_per_year"
+CITIZEN_EUROS_PER_YEAR = "citizen:euros_per_year"
+
+# Benchmark KPIs, one row per municipality and service (benchmark.kpi_table).
+KPI_CASES = "kpi:cases"
+KPI_THROUGHPUT_MEDIAN_DAYS = "kpi:throughput_median_days"
+KPI_THROUGHPUT_P90_DAYS = "kpi:throughput_p90_days"
+KPI_EUROS_PER_CASE = "kpi:euros_per_case"
+KPI_MEDIA_BREAKS_PER_1000 = "kpi:media_breaks_per_1000_cases"
+KPI_REENTRIES_PER_1000 = "kpi:reentries_per_1000_cases"
+KPI_LEVELS_PER_CASE = "kpi:levels_per_case"
+KPI_UNITS_PER_CASE = "kpi:units_per_case"
+KPI_REWORK_RATE = "kpi:rework_rate"  # share of cases with a step done more than once
+KPI_VARIANTS = "kpi:variants"
+KPI_VARIANTS_PER_1000 = "kpi:variants_per_1000_cases"
+KPI_ONLINE_INTAKE_SHARE = "kpi:online_intake_share"  # share of cases whose first event is online
+KPI_FITNESS = "kpi:fitness"  # fitness against the reference process (0..1)
+KPI_PEER_GROUP = "kpi:peer_group"
+KPI_SIZE = "kpi:size"  # the size the peer group is formed by (e.g. inhabitants)
+
+# Rankings (benchmark.rank_within_peers): one row per municipality, service and KPI.
+RANK_KPI = "rank:kpi"  # the KPI column ranked
+RANK_VALUE = "rank:value"
+RANK = "rank:rank"  # 1 = best within the peer group
+RANK_PEERS = "rank:peers"  # municipalities ranked in the peer group
+RANK_BEST_VALUE = "rank:best_value"
+RANK_BEST_MUNICIPALITY = "rank:best_municipality"
+RANK_SCORE = "rank:score"  # mean rank over the KPIs (overall ranking)
+
+# Directly-follows edges and variants compared between municipalities (benchmark).
+EDGE_SOURCE = "edge:source"  # START_STEP for the first step of a case
+EDGE_TARGET = "edge:target"  # END_STEP after the last step of a case
+EDGE_COUNT = "edge:count"  # times the edge occurs
+EDGE_PER_1000 = "edge:per_1000_cases"
+VARIANT_TRACE = "variant:trace"  # steps of the variant joined by VARIANT_SEPARATOR
+VARIANT_CASES = "variant:cases"
+VARIANT_SHARE = "variant:share"
+DIFF_SIDE = "diff:side"  # "only_a" | "only_b" | "both"
+DIFF_A = "diff:a"  # value (per 1,000 cases or share) in the first municipality
+DIFF_B = "diff:b"
+DIFF_DELTA = "diff:delta"  # DIFF_A - DIFF_B
+
+#: Artificial start and end steps of directly-follows edges; separator of variant traces.
+START_STEP = "▶"
+END_STEP = "■"
+VARIANT_SEPARATOR = " → "

@@ -76,8 +76,7 @@ _CHUNK = 16 * 1024 * 1024
 _SAMPLE_BYTES = 256 * 1024
 _SAMPLE_RECORDS = 60
 _WRITE_ROWS = 200_000
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-_C1_RANGE = re.compile(rb"[\x80-\x9f]")
+_CP1252_UNDEFINED_BYTES = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 @dataclass(frozen=True)
@@ -154,14 +153,16 @@ def _windows_code_page(handle) -> str:
     """cp1252, or latin-1 when a byte cp1252 leaves undefined occurs (0x81, 0x8D, ...).
 
     Bytes 0x80-0x9F are printable in cp1252 (€ „ “ –) and control codes in Latin-1, which
-    real text never holds; without them both read the same, and cp1252 is reported.
+    real text never holds; without them both read the same, and cp1252 is reported. The
+    five undefined bytes are looked for with ``bytes.__contains__`` (memchr), so the scan
+    runs at memory speed.
     """
     handle.seek(0)
     while True:
         block = handle.read(_CHUNK)
         if not block:
             return "cp1252"
-        if _C1_RANGE.search(block) and _CP1252_UNDEFINED.search(block):
+        if any(byte in block for byte in _CP1252_UNDEFINED_BYTES):
             return "latin-1"
 
 

@@ -231,6 +231,9 @@ def _read_sheet(
     body = cells[index + 1 :]
     if rows is not None:
         body = body[:rows]
+    width = len(names)
+    if any(len(row) != width for row in body):
+        body = [list(row[:width]) + [""] * (width - len(row)) for row in body]
     columns = list(zip(*body, strict=True)) if body else [() for _ in names]
     series = [_column(name, values) for name, values in zip(names, columns, strict=True)]
     frame = pl.DataFrame(series) if series else pl.DataFrame()
