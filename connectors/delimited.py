@@ -533,16 +533,16 @@ def write_csv_log(
     rows = data[schema.SOURCE_ROW] if schema.SOURCE_ROW in data.columns else None
     data = data.drop(schema.SOURCE_ROW, strict=False)
     headers = _headers(data.columns, german=german)
-    formatted = data.with_columns(_formatted(data, german=german, timezone=timezone))
-    formatted = formatted.rename(headers)
     if german:
-        _check_cp1252(formatted, rows, path)
+        _check_cp1252(data.rename(headers), rows, path)
+    # Formats are decided on whole columns (seconds shown if any value has them), the text
+    # is made chunk by chunk so only one chunk of it is in memory at a time.
+    formats = _formatted(data, german=german, timezone=timezone)
     separator = ";" if german else ","
     encoding = "cp1252" if german else "utf-8"
     with path.open("wb") as handle:
-        height = formatted.height
-        for offset in range(0, max(height, 1), _WRITE_ROWS):
-            part = formatted.slice(offset, _WRITE_ROWS)
+        for offset in range(0, max(data.height, 1), _WRITE_ROWS):
+            part = data.slice(offset, _WRITE_ROWS).with_columns(formats).rename(headers)
             text = part.write_csv(
                 separator=separator,
                 include_header=offset == 0,
@@ -624,9 +624,9 @@ def _check_cp1252(frame: pl.DataFrame, rows: pl.Series | None, path: Path) -> No
         if _NOT_CP1252_RE.search(name):
             problems.append(_not_cp1252(path, None, name, name))
     for name, dtype in frame.schema.items():
-        if dtype != pl.String:
-            continue
-        bad = frame[name].str.contains(_NOT_CP1252).fill_null(False)
+        if dtype != pl.String and not isinstance(dtype, pl.Categorical | pl.Enum):
+            continue  # numbers and formatted dates are plain ASCII
+        bad = frame[name].cast(pl.String).str.contains(_NOT_CP1252).fill_null(False)
         if not bad.any():
             continue
         positions = bad.arg_true().head(5).to_list()
