@@ -7,8 +7,6 @@ sentences with where they happened, never as a traceback.
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from analyzer.problems import AmtswegError
@@ -50,7 +48,3 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
         raise
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
