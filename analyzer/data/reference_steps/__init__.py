@@ -1,0 +1,1 @@
+"""Reference catalogues of the steps a service consists of (one TOML file per service)."""
