@@ -222,9 +222,6 @@ def flatten_ocel(
         events = events.with_columns(
             pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(schema.SOURCE_ROW)
         )
-    events = events.rename(
-        {schema.OCEL_ACTIVITY: schema.ACTIVITY, schema.OCEL_TIMESTAMP: schema.TIMESTAMP}
-    )
     structural = [
         schema.CASE,
         schema.ACTIVITY,
@@ -237,15 +234,14 @@ def flatten_ocel(
     attribute_columns = [c for c in ocel.events.columns if c not in _EVENT_RESERVED]
     warnings: list[Problem] = []
     renames = _clashes(attribute_columns, structural, source=source, warnings=warnings)
-    flat = (
-        pairs.join(events, on=schema.OCEL_EVENT_ID, how="inner")
-        .rename(renames)
-        .with_columns(
-            pl.col(schema.OCEL_OBJECT_ID).alias(schema.CASE),
-            pl.concat_str(
-                [pl.col(schema.OCEL_EVENT_ID), pl.col(schema.OCEL_OBJECT_ID)], separator=":"
-            ).alias(schema.EVENT_ID),
-        )
+    events = events.rename(
+        {**renames, schema.OCEL_ACTIVITY: schema.ACTIVITY, schema.OCEL_TIMESTAMP: schema.TIMESTAMP}
+    )
+    flat = pairs.join(events, on=schema.OCEL_EVENT_ID, how="inner").with_columns(
+        pl.col(schema.OCEL_OBJECT_ID).alias(schema.CASE),
+        pl.concat_str(
+            [pl.col(schema.OCEL_EVENT_ID), pl.col(schema.OCEL_OBJECT_ID)], separator=":"
+        ).alias(schema.EVENT_ID),
     )
     attribute_columns = [renames.get(c, c) for c in attribute_columns]
     kept = [c for c in attribute_columns if flat[c].null_count() < flat.height]
@@ -378,7 +374,7 @@ def write_ocel(ocel: OcelLog, path: str | Path) -> Path:
 def _read_bytes(path: Path) -> tuple[bytes, bool]:
     if not path.is_file():
         raise error(
-            "file.missing",
+            "file.not_found",
             "Datei nicht gefunden",
             "file not found",
             file=path,
@@ -471,8 +467,8 @@ class _Raw:
 
 def _text(value: Any) -> str | None:
     """An attribute value as text (JSON numbers/booleans, SQLite integers/reals)."""
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -549,9 +545,9 @@ def _parse_json(data: bytes, *, source: str) -> _Raw:
     raw.event_types = _declared(doc.get("eventTypes"), key="eventTypes", source=source, raw=raw)
     raw.object_types = _declared(doc.get("objectTypes"), key="objectTypes", source=source, raw=raw)
     for i, ev in enumerate(_items(doc, "events", source, raw)):
-        raw.event_ids.append(_scalar(ev.get("id")))
-        raw.event_kinds.append(_scalar(ev.get("type")))
-        raw.event_times.append(_scalar(ev.get("time")))
+        raw.event_ids.append(_text(ev.get("id")))
+        raw.event_kinds.append(_text(ev.get("type")))
+        raw.event_times.append(_text(ev.get("time")))
         for a in ev.get("attributes") or []:
             if isinstance(a, dict) and a.get("name") is not None:
                 raw.event_attr_pos.append(i)
@@ -560,23 +556,23 @@ def _parse_json(data: bytes, *, source: str) -> _Raw:
         for r in ev.get("relationships") or []:
             if isinstance(r, dict):
                 raw.e2o_event.append(raw.event_ids[-1])
-                raw.e2o_object.append(_scalar(r.get("objectId")))
-                raw.e2o_qualifier.append(_scalar(r.get("qualifier")))
+                raw.e2o_object.append(_text(r.get("objectId")))
+                raw.e2o_qualifier.append(_text(r.get("qualifier")))
     for ob in _items(doc, "objects", source, raw):
-        oid = _scalar(ob.get("id"))
+        oid = _text(ob.get("id"))
         raw.object_ids.append(oid)
-        raw.object_kinds.append(_scalar(ob.get("type")))
+        raw.object_kinds.append(_text(ob.get("type")))
         for a in ob.get("attributes") or []:
             if isinstance(a, dict) and a.get("name") is not None:
                 raw.value_object.append(oid)
                 raw.value_name.append(str(a["name"]))
-                raw.value_time.append(_scalar(a.get("time")))
+                raw.value_time.append(_text(a.get("time")))
                 raw.value_value.append(_text(a.get("value")))
         for r in ob.get("relationships") or []:
             if isinstance(r, dict):
                 raw.o2o_source.append(oid)
-                raw.o2o_target.append(_scalar(r.get("objectId")))
-                raw.o2o_qualifier.append(_scalar(r.get("qualifier")))
+                raw.o2o_target.append(_text(r.get("objectId")))
+                raw.o2o_qualifier.append(_text(r.get("qualifier")))
     return raw
 
 
@@ -595,10 +591,6 @@ def _items(doc: dict, key: str, source: str, raw: _Raw) -> Iterable[dict]:
             )
         )
     return good
-
-
-def _scalar(value: Any) -> str | None:
-    return None if value is None else _text(value)
 
 
 def _malformed(source: str, de: str, en: str) -> Problem:
@@ -807,7 +799,7 @@ def _read_sqlite(con: sqlite3.Connection, *, source: str) -> _Raw:
     object_tables = type_tables("object_map_type", "object", raw.object_types)
 
     for eid, kind in con.execute("select ocel_id, ocel_type from event order by rowid"):
-        raw.event_ids.append(_scalar(eid))
+        raw.event_ids.append(_text(eid))
         raw.event_kinds.append(kind)
     position = {eid: i for i, eid in enumerate(raw.event_ids)}
     times: list[Any] = [None] * len(raw.event_ids)
@@ -815,7 +807,7 @@ def _read_sqlite(con: sqlite3.Connection, *, source: str) -> _Raw:
         attrs = list(raw.event_types[kind])
         select = ", ".join(_quote(c) for c in ["ocel_id", "ocel_time", *attrs])
         for row in con.execute(f"select {select} from {_quote(table)} order by rowid"):
-            eid = _scalar(row[0])
+            eid = _text(row[0])
             i = position.get(eid)
             if i is None or raw.event_kinds[i] != kind:
                 raw.problems.append(
@@ -831,7 +823,7 @@ def _read_sqlite(con: sqlite3.Connection, *, source: str) -> _Raw:
                     )
                 )
                 continue
-            times[i] = _scalar(row[1])
+            times[i] = _text(row[1])
             for name, value in zip(attrs, row[2:], strict=True):
                 if value is not None:
                     raw.event_attr_pos.append(i)
@@ -842,12 +834,12 @@ def _read_sqlite(con: sqlite3.Connection, *, source: str) -> _Raw:
     for eid, oid, qualifier in con.execute(
         "select ocel_event_id, ocel_object_id, ocel_qualifier from event_object order by rowid"
     ):
-        raw.e2o_event.append(_scalar(eid))
-        raw.e2o_object.append(_scalar(oid))
+        raw.e2o_event.append(_text(eid))
+        raw.e2o_object.append(_text(oid))
         raw.e2o_qualifier.append(qualifier)
 
     for oid, kind in con.execute("select ocel_id, ocel_type from object order by rowid"):
-        raw.object_ids.append(_scalar(oid))
+        raw.object_ids.append(_text(oid))
         raw.object_kinds.append(kind)
     for kind, table in object_tables.items():
         attrs = list(raw.object_types[kind])
@@ -855,7 +847,7 @@ def _read_sqlite(con: sqlite3.Connection, *, source: str) -> _Raw:
         cols = ["ocel_id", "ocel_time", "ocel_changed_field" if has_changed else None, *attrs]
         select = ", ".join("null" if c is None else _quote(c) for c in cols)
         for row in con.execute(f"select {select} from {_quote(table)} order by rowid"):
-            oid, time, changed = _scalar(row[0]), _scalar(row[1]), row[2]
+            oid, time, changed = _text(row[0]), _text(row[1]), row[2]
             for name, value in zip(attrs, row[3:], strict=True):
                 if value is None or (changed is not None and name != changed):
                     continue
@@ -869,8 +861,8 @@ def _read_sqlite(con: sqlite3.Connection, *, source: str) -> _Raw:
             "select ocel_source_id, ocel_target_id, ocel_qualifier "
             "from object_object order by rowid"
         ):
-            raw.o2o_source.append(_scalar(src))
-            raw.o2o_target.append(_scalar(tgt))
+            raw.o2o_source.append(_text(src))
+            raw.o2o_target.append(_text(tgt))
             raw.o2o_qualifier.append(qualifier)
     return raw
 
@@ -966,9 +958,13 @@ def _build(raw: _Raw, *, source: str, timezone: str, details: Mapping[str, Any])
     problems += _undeclared(
         long.join(kinds, on="_pos", how="left"), raw.event_types, what="event", source=source
     )
-    wide_events = _pivot(long, index="_pos", order=_declared_order(raw.event_types, event_names))
+    problems += _renamed_attributes(event_names, source=source)
+    long = long.with_columns(pl.col("_name").replace(event_names))
+    order = [
+        event_names[n] for n in _declared_order(raw.event_types, event_names) if n in event_names
+    ]
+    wide_events = _pivot(long, index="_pos", order=order)
     events = events.with_row_index("_pos").join(wide_events, on="_pos", how="left").drop("_pos")
-    events = events.rename({k: v for k, v in event_names.items() if k in events.columns and k != v})
     events, typed_problems = _typed_columns(
         events,
         _attribute_types(raw.event_types, event_names),
@@ -1232,7 +1228,23 @@ def _instants(
 
 
 def _attribute_column(name: str, reserved: Iterable[str]) -> str:
+    """The column of attribute ``name``: its name, unless that is one of the table's own."""
     return f"attribute:{name}" if name in reserved else name
+
+
+def _renamed_attributes(names: Mapping[str, str], *, source: str) -> list[Problem]:
+    return [
+        problem(
+            "ocel.attribute.renamed",
+            f"Attribut „{name}“ heißt wie eine OCEL-Spalte und wird als „{column}“ geführt",
+            f"attribute '{name}' has the name of an OCEL column and is kept as '{column}'",
+            file=source,
+            column=name,
+            severity=Severity.WARNING,
+        )
+        for name, column in names.items()
+        if name != column
+    ]
 
 
 def _declared_order(types: Mapping[str, Mapping[str, str]], names: Mapping[str, str]) -> list[str]:
@@ -1373,6 +1385,7 @@ def _object_frames(
     found = _undeclared(
         values.join(kind_of, on=oid, how="left"), raw.object_types, what="object", source=source
     )
+    found += _renamed_attributes(names, source=source)
     values = values.with_columns(
         pl.col("_name").replace(names),
         _instants(

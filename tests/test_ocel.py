@@ -814,3 +814,25 @@ def test_writing_a_log_with_dangling_references_is_refused(tmp_path):
 
     assert {(p.code, p.value) for p in caught.value.problems} == {("ocel.e2o.missing_object", "A2")}
     assert not (tmp_path / "broken.jsonocel").exists()
+
+
+def test_attributes_named_like_log_columns_are_renamed(tmp_path):
+    doc = copy.deepcopy(TINY)
+    doc["eventTypes"][0]["attributes"] += [
+        {"name": "ocel:eid", "type": "string"},
+        {"name": "time:timestamp", "type": "string"},
+    ]
+    doc["events"][0]["attributes"] += [
+        {"name": "ocel:eid", "value": "alt-1"},
+        {"name": "time:timestamp", "value": "gestern"},
+    ]
+
+    ocel = read_ocel(write_tiny(tmp_path, "json", doc=doc))
+    log = flatten_ocel(ocel, object_type="Antrag")
+
+    assert ocel.events["attribute:ocel:eid"].to_list() == ["alt-1", None, None, None]
+    assert ocel.events[schema.OCEL_EVENT_ID].to_list() == ["e1", "e2", "e3", "e4"]
+    assert log.frame["attribute:time:timestamp"].to_list() == ["gestern", None, None, None, None]
+    assert_frame_equal(log.frame.select(EXPECTED_FLAT.columns), EXPECTED_FLAT)
+    renamed = {p.column for p in log.problems if p.code == "ocel.attribute.renamed"}
+    assert renamed == {"ocel:eid", "time:timestamp"}
