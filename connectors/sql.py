@@ -144,7 +144,7 @@ def write_sql_log(
     """
     if isinstance(frame, EventLog):
         frame = frame.frame
-    engine = _engine(url)
+    engine = _engine(url, reading=False)
     try:
         with _connect(engine) as conn, conn.begin():
             exists = sa.inspect(conn).has_table(table, schema=schema_name)
@@ -176,7 +176,9 @@ def write_sql_log(
 # --- connecting --------------------------------------------------------------------------------
 
 
-def _engine(url: str | URL) -> Engine:
+def _engine(url: str | URL, *, reading: bool = True) -> Engine:
+    """An engine for ``url``; reading from an SQLite file that does not exist is an error
+    (SQLite would silently create an empty one)."""
     try:
         parsed = make_url(url)
     except (sa_exc.ArgumentError, ValueError):
@@ -197,7 +199,7 @@ def _engine(url: str | URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         local = database not in ("", ":memory:") and not database.startswith("file:")
-        if local and not Path(database).is_file():
+        if reading and local and not Path(database).is_file():
             raise error(
                 "file.not_found",
                 "SQLite-Datenbankdatei nicht gefunden",

@@ -469,3 +469,12 @@ def test_query_with_trailing_semicolon(db):
     )
 
     assert log.frame["Seiten"].to_list() == [3, 7, 12]
+
+
+def test_write_creates_a_new_sqlite_file(tmp_path):
+    path = tmp_path / "neu.sqlite"
+
+    write_sql_log(EXPECTED, f"sqlite:///{path}", table="log")
+    log = read_sql_log(f"sqlite:///{path}", table="log")
+
+    assert_frame_equal(log.frame, EXPECTED)
