@@ -163,7 +163,11 @@ class Mapping:
     @property
     def label(self) -> str:
         """How messages name this mapping: its file, or "automatic mapping"."""
-        return self.path or "automatische Zuordnung / automatic mapping"
+        if self.path:
+            return self.path
+        if self.recognitions:
+            return "automatische Zuordnung / automatic mapping"
+        return "Zuordnung / mapping"
 
 
 def default_mapping_path(path: str | Path) -> Path:
