@@ -212,9 +212,9 @@ def _require_columns(mapped, frame, mapping: Mapping, *, source: str) -> None:
         problem(
             "column.missing",
             f"Pflichtspalte {f.label_de} ist nicht zugeordnet ({mapping.label}); Spalten der "
-            f"Datei: {shown}. Unter [columns] {f.key} = \"…\" eintragen",
+            f'Datei: {shown}. Unter [columns] {f.key} = "…" eintragen',
             f"required column {f.label_en} is not mapped ({mapping.label}); columns of the "
-            f"file: {shown}. Add {f.key} = \"...\" under [columns]",
+            f'file: {shown}. Add {f.key} = "..." under [columns]',
             file=source,
             column=f.key,
         )
