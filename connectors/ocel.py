@@ -31,8 +31,9 @@ Rules this module applies (the same for all three serialisations):
   pm4py 2.7.23 reads the naive ones as UTC and puts the XML/SQLite events an hour late.
 * **Initial values and changes.** Of the time-stamped values of one attribute of one object,
   the earliest is the object's initial value (a column of ``OcelLog.objects``); every later
-  value is a change (a row of ``OcelLog.object_changes``). In SQLite, an ``object_<Type>`` row
-  with ``ocel_changed_field`` set contributes only that field's value.
+  value is a change (a row of ``OcelLog.object_changes``). A value without a time counts as
+  known from the start (1970-01-01, the standard's convention for initial values). In SQLite,
+  an ``object_<Type>`` row with ``ocel_changed_field`` set contributes only that field's value.
 * **Attribute types.** Declared types (``string``, ``integer``, ``float``, ``boolean``,
   ``time``; in SQLite the column types TEXT, INTEGER, REAL, BOOLEAN, TIMESTAMP) become column
   dtypes. An attribute declared with different types by different event/object types, one not
@@ -106,6 +107,7 @@ _SQLITE_TYPES = {
     "DATETIME": "time",
     "DATE": "time",
 }
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 _SQLITE_REQUIRED = ("event", "object", "event_object", "event_map_type", "object_map_type")
 
 
@@ -381,9 +383,11 @@ def _read_bytes(path: Path) -> tuple[bytes, bool]:
         )
     try:
         with path.open("rb") as f:
-            head = f.read(2)
+            head = f.read(len(_SQLITE_MAGIC))
             f.seek(0)
-            if head != b"\x1f\x8b":
+            if head == _SQLITE_MAGIC:  # opened in place; only its header is needed here
+                return head, False
+            if head[:2] != b"\x1f\x8b":
                 return f.read(), False
             with gzip.GzipFile(fileobj=f) as g:
                 return g.read(), True
@@ -408,7 +412,7 @@ def _read_bytes(path: Path) -> tuple[bytes, bool]:
 
 
 def _format_of(path: Path, data: bytes) -> str:
-    if data.startswith(b"SQLite format 3\x00"):
+    if data.startswith(_SQLITE_MAGIC):
         return "sqlite"
     start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith((b"{", b"[")):
@@ -928,6 +932,13 @@ def _build(raw: _Raw, *, source: str, timezone: str, details: Mapping[str, Any])
         },
         schema=dict.fromkeys((schema.OCEL_OBJECT_ID, "_name", "_time", "_value"), pl.String),
     ).with_row_index("_seq")
+    # an object attribute value without a time has been known from the start
+    values = values.with_columns(
+        pl.when(pl.col("_time").str.strip_chars().fill_null("") == "")
+        .then(pl.lit(_EPOCH))
+        .otherwise(pl.col("_time"))
+        .alias("_time")
+    )
     problems += _reference_problems(
         events, objects, relations, o2o, values, raw.event_types, raw.object_types, source=source
     )
@@ -1190,15 +1201,6 @@ def _reference_problems(
             f"a value of attribute '{r['_name']}' belongs to object '{r[oid]}', which does "
             "not exist in the file"
         ),
-        oid,
-    )
-    report(
-        values.filter(pl.col("_time").is_null() | (pl.col("_time").str.strip_chars() == "")),
-        "ocel.object_value.no_time",
-        lambda r: (
-            f"der Wert des Attributs „{r['_name']}“ von Objekt „{r[oid]}“ hat keinen Zeitpunkt"
-        ),
-        lambda r: f"the value of attribute '{r['_name']}' of object '{r[oid]}' has no time",
         oid,
     )
     return found

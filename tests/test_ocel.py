@@ -836,3 +836,16 @@ def test_attributes_named_like_log_columns_are_renamed(tmp_path):
     assert_frame_equal(log.frame.select(EXPECTED_FLAT.columns), EXPECTED_FLAT)
     renamed = {p.column for p in log.problems if p.code == "ocel.attribute.renamed"}
     assert renamed == {"ocel:eid", "time:timestamp"}
+
+
+def test_object_value_without_time_is_an_initial_value(tmp_path):
+    doc = copy.deepcopy(TINY)
+    del doc["objects"][1]["attributes"][1]["time"]  # A2's betrag
+    doc["objects"][0]["attributes"][2]["time"] = ""  # A1's status change: now from the start
+
+    ocel = read_ocel(write_tiny(tmp_path, "json", doc=doc))
+
+    assert ocel.objects["betrag"].to_list() == [120, 80, None]
+    # two values of A1's status from the start: the first in the file is the initial one
+    assert ocel.objects["status"].to_list() == ["neu", "neu", None]
+    assert ocel.object_changes.select(schema.OCEL_OBJECT_ID, "status").rows() == [("A1", "geprüft")]
