@@ -665,3 +665,37 @@ DIFF_DELTA = "diff:delta"  # DIFF_A - DIFF_B
 START_STEP = "▶"
 END_STEP = "■"
 VARIANT_SEPARATOR = " → "
+
+# --- process maps and KPI tables (results of analyzer.process_map and analyzer.kpis) ----------
+# A map edge goes from MAP_SOURCE to MAP_TARGET: two activities in the directly-follows graph,
+# two org units in the hand-over table. Waits are minutes between the two events' TIMESTAMPs.
+MAP_SOURCE = "map:source"
+MAP_TARGET = "map:target"
+MAP_FREQUENCY = "map:frequency"  # occurrences (edges, events, waits)
+MAP_CASES = "map:cases"  # distinct cases
+MAP_WAIT_MEDIAN = "map:wait_median_min"
+MAP_WAIT_MEAN = "map:wait_mean_min"
+MAP_WAIT_P90 = "map:wait_p90_min"
+MAP_WAIT_TOTAL = "map:wait_total_min"
+
+# Variants: one row per distinct activity sequence, most frequent first (with VARIANT_CASES,
+# VARIANT_SHARE above).
+VARIANT_RANK = "variant:rank"  # 1 = most frequent
+VARIANT_ACTIVITIES = "variant:activities"  # tuple of activity names
+VARIANT_LENGTH = "variant:length"
+VARIANT_COVERAGE = "variant:coverage"  # cumulative share up to and including this variant
+VARIANT_EXAMPLE_CASE = "variant:example_case"
+VARIANT_DURATION_MEDIAN = "variant:duration_median_min"  # case throughput time
+
+# Per-case KPIs.
+KPI_EVENTS = "kpi:events"
+KPI_LEVELS = "kpi:levels"  # distinct government levels a case passes through
+KPI_UNITS = "kpi:units"  # distinct org units (authorities)
+KPI_LEVEL_CHANGES = "kpi:level_changes"  # hand-overs between levels (known levels only)
+
+# Precision and recall of findings against ground-truth labels (analyzer.scoring).
+SCORE_FINDINGS = "score:findings"  # anchors found (distinct burden kind, case, event)
+SCORE_LABELS = "score:labels"  # anchors labelled
+SCORE_TRUE_POSITIVES = "score:true_positives"
+SCORE_PRECISION = "score:precision"  # true positives / findings (NaN without findings)
+SCORE_RECALL = "score:recall"  # true positives / labels (NaN without labels)

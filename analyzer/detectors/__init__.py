@@ -1,0 +1,196 @@
+"""The burden detectors: a registry of pure functions, one module each.
+
+Every detector takes a log (any frame the engine accepts) and keyword-only options with typed
+defaults, and returns one findings table (:data:`analyzer.schema.FINDING_COLUMNS`); the rule
+it applies, with its definition and the columns it needs, is in its module's docstring.
+:func:`run_detectors` runs several and returns their findings as one table; options are
+checked against each detector's signature before any work starts, so a misspelt option fails
+at once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analyzer import engine, schema
+from analyzer.detectors.base import NOTES, concat_findings, empty_findings
+from analyzer.detectors.duplicate_responsibility import detect_duplicate_responsibility
+from analyzer.detectors.handovers import detect_handovers
+from analyzer.detectors.manual_reentry import detect_manual_reentry
+from analyzer.detectors.media_breaks import detect_media_breaks
+from analyzer.detectors.notes import inferred_note, missing_column_note
+from analyzer.detectors.once_only import detect_once_only
+from analyzer.detectors.ping_pong import detect_ping_pong
+from analyzer.detectors.rework import detect_rework
+from analyzer.detectors.system_breaks import detect_system_breaks
+from analyzer.detectors.waiting import detect_long_waits
+from analyzer.problems import InputError, Problem, problem
+from analyzer.schema import Burden
+
+Detector_ = Callable[..., pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One registered detector: its name, the burden it finds, its function and needs.
+
+    ``needs``: columns without which it finds nothing (it then returns an empty table and a
+    note). ``degrades``: columns without which it infers (findings marked inferred).
+    """
+
+    name: str
+    burden: Burden
+    function: Detector_
+    needs: tuple[str, ...] = ()
+    degrades: tuple[str, ...] = ()
+
+    def options(self) -> dict[str, inspect.Parameter]:
+        """The keyword-only options of the detector with their defaults."""
+        return {
+            n: p
+            for n, p in inspect.signature(self.function).parameters.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+
+
+DETECTORS: dict[str, Detector] = {
+    d.name: d
+    for d in (
+        Detector(
+            "media_breaks", Burden.MEDIA_BREAK, detect_media_breaks, degrades=(schema.MEDIUM,)
+        ),
+        Detector(
+            "system_breaks",
+            Burden.MEDIA_BREAK,
+            detect_system_breaks,
+            needs=(schema.IT_SYSTEM,),
+            degrades=(schema.DATA_FIELDS,),
+        ),
+        Detector(
+            "manual_reentry",
+            Burden.MANUAL_REENTRY,
+            detect_manual_reentry,
+            degrades=(schema.DATA_FIELDS,),
+        ),
+        Detector("once_only", Burden.ONCE_ONLY, detect_once_only),
+        Detector(
+            "duplicate_responsibility",
+            Burden.DUPLICATE_RESPONSIBILITY,
+            detect_duplicate_responsibility,
+            needs=(schema.LEVEL,),
+        ),
+        Detector("ping_pong", Burden.PING_PONG, detect_ping_pong, needs=(schema.LEVEL,)),
+        Detector("rework", Burden.REWORK, detect_rework),
+        Detector("long_waits", Burden.LONG_WAIT, detect_long_waits),
+        Detector("handovers", Burden.HANDOVER, detect_handovers, needs=(schema.ORG_UNIT,)),
+    )
+}
+
+
+def check_options(
+    names: Iterable[str] | None = None, options: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[str]:
+    """The detector names to run; raises :class:`InputError` for unknown names or options."""
+    chosen = list(DETECTORS) if names is None else list(names)
+    problems: list[Problem] = []
+    for name in chosen:
+        if name not in DETECTORS:
+            problems.append(
+                problem(
+                    "detector.unknown",
+                    f"unbekannter Detektor „{name}“; bekannt: {', '.join(DETECTORS)}",
+                    f"unknown detector '{name}'; known: {', '.join(DETECTORS)}",
+                    value=name,
+                )
+            )
+    for name, given in (options or {}).items():
+        if name not in DETECTORS:
+            problems.append(
+                problem(
+                    "detector.unknown",
+                    f"Optionen für unbekannten Detektor „{name}“",
+                    f"options for unknown detector '{name}'",
+                    value=name,
+                )
+            )
+            continue
+        known = DETECTORS[name].options()
+        for key in given:
+            if key not in known:
+                problems.append(
+                    problem(
+                        "detector.option_unknown",
+                        f"unbekannte Option „{key}“ für {name}; möglich: {', '.join(known)}",
+                        f"unknown option '{key}' for {name}; possible: {', '.join(known)}",
+                        value=key,
+                    )
+                )
+    if problems:
+        raise InputError(problems)
+    return chosen
+
+
+def run_detectors(
+    frame: engine.FrameLike,
+    *,
+    names: Iterable[str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> pd.DataFrame:
+    """The findings of the detectors ``names`` (default: all) on ``frame``, as one table.
+
+    ``options`` maps a detector name to its keyword options
+    (``{"long_waits": {"threshold": timedelta(days=14)}}``). The notes of all detectors
+    (missing columns, inferred attributes) are in ``findings.attrs[NOTES]``.
+    """
+    chosen = check_options(names, options)
+    options = options or {}
+    tables = [DETECTORS[n].function(frame, **dict(options.get(n, {}))) for n in chosen]
+    found = concat_findings(tables) if tables else empty_findings()
+    found.attrs[NOTES] = detector_notes(frame, chosen)
+    return found
+
+
+def detector_notes(frame: engine.FrameLike, names: Iterable[str] | None = None) -> list[Problem]:
+    """What the log's columns limit, per detector: missing columns and inferred attributes."""
+    present = set(engine.columns_of(frame))
+    notes: list[Problem] = []
+    for name in check_options(names):
+        d = DETECTORS[name]
+        for column in d.needs:
+            if column not in present:
+                notes.append(missing_column_note(name, column))
+        for column in d.degrades:
+            if column not in present:
+                notes.append(
+                    inferred_note(
+                        name,
+                        column,
+                        how_de="leitet es aus den Tätigkeitsnamen ab",
+                        how_en="infers it from the activity names",
+                    )
+                )
+    return notes
+
+
+__all__ = [
+    "DETECTORS",
+    "NOTES",
+    "Detector",
+    "check_options",
+    "detect_duplicate_responsibility",
+    "detect_handovers",
+    "detect_long_waits",
+    "detect_manual_reentry",
+    "detect_media_breaks",
+    "detect_once_only",
+    "detect_ping_pong",
+    "detect_rework",
+    "detect_system_breaks",
+    "detector_notes",
+    "run_detectors",
+]

@@ -1,0 +1,113 @@
+"""Duplicate responsibility: the same task is done by units of two government levels.
+
+Rule (``same_task_other_level``): among the events of a case with a known LEVEL, a finding is
+every event whose task (``task_column``, default ACTIVITY; use the harmonised step column
+once activity names are harmonised across authorities) occurred earlier in the case at a
+different level, and not earlier at its own level. So each additional level that repeats a
+task gives one finding, at its first occurrence there. Anchor: the repeated task at the
+second (third, ...) level. Evidence events: the latest earlier occurrence of the task (at
+another level), then the anchor. Events without a level are ignored.
+
+Repeats at a level that already did the task are rework (:mod:`rework`), not this.
+
+Columns: CASE, ACTIVITY (or ``task_column``), TIMESTAMP, LEVEL (without it: no findings and
+a note); START_TIMESTAMP optional (minutes); MUNICIPALITY, SERVICE, ORG_UNIT copied.
+
+Minutes lost: the duplicate's own processing time where the log has a start time for it,
+else ``minutes_per_duplicate``. Severity: high.
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import pandas as pd
+
+from analyzer import engine, schema, steps
+from analyzer.detectors.base import (
+    Severity,
+    anchor_columns,
+    empty_findings,
+    findings_table,
+    joined,
+    text,
+    with_notes,
+)
+from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN, level_text
+from analyzer.detectors.notes import missing_column_note
+from analyzer.detectors.rework import _work_minutes
+from analyzer.schema import Burden
+
+DETECTOR = "duplicate_responsibility"
+RULE = "same_task_other_level"
+_SAME_LEVEL = "step:previous_same_level"
+_WORK_MINUTES = "step:work_minutes"
+
+
+def detect_duplicate_responsibility(
+    frame: engine.FrameLike,
+    *,
+    task_column: str = schema.ACTIVITY,
+    minutes_per_duplicate: float = 20.0,
+) -> pd.DataFrame:
+    """Tasks repeated at another level in ``frame`` as a findings table (see module docstring)."""
+    lf = steps.prepare(frame)
+    columns = lf.collect_schema().names()
+    if schema.LEVEL not in columns:
+        return with_notes(empty_findings(), [missing_column_note(DETECTOR, schema.LEVEL)])
+    steps.require_columns(
+        lf,
+        [task_column],
+        purpose_de="die Erkennung von Doppelzuständigkeit",
+        purpose_en="detecting duplicate responsibility",
+    )
+    order = steps.order_columns(columns)
+    p = steps.prev_name
+    known = lf.filter(~nw.col(schema.LEVEL).is_null())
+    marked = known.with_columns(
+        nw.col(schema.EVENT_ID)
+        .shift(1)
+        .over(schema.CASE, task_column, schema.LEVEL, order_by=order)
+        .alias(_SAME_LEVEL),
+        nw.col(schema.EVENT_ID)
+        .shift(1)
+        .over(schema.CASE, task_column, order_by=order)
+        .alias(p(schema.EVENT_ID)),
+        nw.col(schema.LEVEL)
+        .shift(1)
+        .over(schema.CASE, task_column, order_by=order)
+        .alias(p(schema.LEVEL)),
+        _work_minutes(columns).alias(_WORK_MINUTES),
+    )
+    rows = engine.to_pandas(
+        marked.filter(nw.col(_SAME_LEVEL).is_null() & ~nw.col(p(schema.EVENT_ID)).is_null()).select(
+            *dict.fromkeys([*anchor_columns(columns), task_column]),
+            p(schema.EVENT_ID),
+            p(schema.LEVEL),
+            _WORK_MINUTES,
+        )
+    )
+    de = [
+        f"„{text(t)}“ wurde auf Ebene {level_text(a, LEVEL_LABELS_DE)} bereits erledigt und "
+        f"wird auf Ebene {level_text(b, LEVEL_LABELS_DE)} erneut ausgeführt."
+        for t, a, b in zip(
+            rows[task_column], rows[p(schema.LEVEL)], rows[schema.LEVEL], strict=True
+        )
+    ]
+    en = [
+        f"'{text(t)}' was already done at the {level_text(a, LEVEL_LABELS_EN)} level and is "
+        f"done again at the {level_text(b, LEVEL_LABELS_EN)} level."
+        for t, a, b in zip(
+            rows[task_column], rows[p(schema.LEVEL)], rows[schema.LEVEL], strict=True
+        )
+    ]
+    return findings_table(
+        rows,
+        detector=DETECTOR,
+        burden=Burden.DUPLICATE_RESPONSIBILITY,
+        rule=RULE,
+        severity=Severity.HIGH.value,
+        minutes_lost=rows[_WORK_MINUTES].astype("float64").fillna(float(minutes_per_duplicate)),
+        evidence_de=de,
+        evidence_en=en,
+        event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
+    )

@@ -1,0 +1,34 @@
+"""Notes a detector leaves when the log limits it: a missing column, an inferred attribute."""
+
+from __future__ import annotations
+
+from analyzer import schema
+from analyzer.problems import Problem, Severity, problem
+
+
+def missing_column_note(detector: str, column: str) -> Problem:
+    """The detector found nothing because ``column`` is missing (a warning, not an error)."""
+    f = schema.field_for(column)
+    return problem(
+        "detector.column_missing",
+        f"Spalte {f.label_de} fehlt: {detector} findet ohne sie nichts"
+        + (f" ({f.limits_de})" if f.limits_de else ""),
+        f"column {f.label_en} is missing: {detector} finds nothing without it"
+        + (f" ({f.limits_en})" if f.limits_en else ""),
+        column=f.key,
+        severity=Severity.WARNING,
+    )
+
+
+def inferred_note(detector: str, column: str, *, how_de: str, how_en: str) -> Problem:
+    """The detector worked without ``column`` by inferring it (findings marked inferred)."""
+    f = schema.field_for(column)
+    return problem(
+        "detector.inferred",
+        f"Spalte {f.label_de} fehlt: {detector} {how_de}; diese Befunde sind als abgeleitet "
+        "markiert",
+        f"column {f.label_en} is missing: {detector} {how_en}; these findings are marked as "
+        "inferred",
+        column=f.key,
+        severity=Severity.WARNING,
+    )

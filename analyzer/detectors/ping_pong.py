@@ -1,0 +1,121 @@
+"""Ping-pong: a case is handed back and forth between two government levels.
+
+Rule (``back_and_forth``): among the events of a case with a known LEVEL (events without one
+are skipped), consecutive events at one level form a *run*. A finding is the first event of
+run ``j`` when the runs ``j-2 … j-2+k-1`` alternate between two levels A, B, A, B, … with
+``k = min_alternating_runs``. Anchor: the first event of the third run of the window, where
+the case returns to the level it left. Evidence events: the last event of the first run
+(where it left), then the anchor.
+
+``min_alternating_runs=4`` (default): A → B → A → B, the case is handed to B *again*; a
+single round trip A → B → A (asking another body and receiving its answer) is the ordinary
+way of consulting someone and is not counted. ``min_alternating_runs=3`` counts every return
+A → B → A. Longer chains give one finding per further return that the window confirms.
+
+Columns: CASE, ACTIVITY, TIMESTAMP, LEVEL (without it: no findings and a note);
+MUNICIPALITY, SERVICE, ORG_UNIT copied where present.
+
+Minutes lost: ``minutes_per_return`` per finding (two extra hand-overs and reading in).
+Severity: high.
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import pandas as pd
+
+from analyzer import engine, schema, steps
+from analyzer.detectors.base import (
+    Severity,
+    anchor_columns,
+    empty_findings,
+    findings_table,
+    joined,
+    text,
+    with_notes,
+)
+from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN, level_text
+from analyzer.detectors.notes import missing_column_note
+from analyzer.problems import InputError, problem
+from analyzer.schema import Burden
+
+DETECTOR = "ping_pong"
+RULE = "back_and_forth"
+_LEFT_FROM = "step:left_from"
+
+
+def detect_ping_pong(
+    frame: engine.FrameLike,
+    *,
+    min_alternating_runs: int = 4,
+    minutes_per_return: float = 30.0,
+) -> pd.DataFrame:
+    """Cases sent back and forth between levels in ``frame`` (rule in the module docstring)."""
+    if not 3 <= min_alternating_runs <= 8:
+        raise InputError(
+            [
+                problem(
+                    "option.min_alternating_runs",
+                    "min_alternating_runs muss zwischen 3 (A→B→A) und 8 liegen",
+                    "min_alternating_runs must lie between 3 (A→B→A) and 8",
+                    value=min_alternating_runs,
+                )
+            ]
+        )
+    lf = steps.prepare(frame)
+    columns = lf.collect_schema().names()
+    if schema.LEVEL not in columns:
+        return with_notes(empty_findings(), [missing_column_note(DETECTOR, schema.LEVEL)])
+    order = steps.order_columns(columns)
+    p = steps.prev_name
+    known = steps.with_previous(
+        lf.filter(~nw.col(schema.LEVEL).is_null()), [schema.LEVEL, schema.EVENT_ID]
+    )
+    run_starts = known.filter(
+        nw.col(p(schema.LEVEL)).is_null() | (nw.col(p(schema.LEVEL)) != nw.col(schema.LEVEL))
+    )
+
+    def level_at(offset: int) -> nw.Expr:
+        # level of the run `offset` runs before this one (negative: after)
+        return nw.col(schema.LEVEL).shift(offset).over(schema.CASE, order_by=order)
+
+    # runs j-2 .. j-2+k-1 alternate: level(j-2+i) == level(j+i) for i = 0 .. k-3
+    alternating = [
+        (level_at(2 - i) == level_at(-i)).fill_null(False) for i in range(min_alternating_runs - 2)
+    ]
+    marked = run_starts.with_columns(
+        nw.all_horizontal(*alternating, ignore_nulls=False).alias("step:ping_pong"),
+        # the last event of run j-2 is the event just before run j-1 starts
+        nw.col(p(schema.EVENT_ID)).shift(1).over(schema.CASE, order_by=order).alias(_LEFT_FROM),
+        level_at(1).alias(p(schema.LEVEL)),
+    )
+    rows = engine.to_pandas(
+        marked.filter(nw.col("step:ping_pong")).select(
+            *anchor_columns(columns), _LEFT_FROM, p(schema.LEVEL)
+        )
+    )
+    de = [
+        f"Der Vorgang geht zwischen Ebene {level_text(a, LEVEL_LABELS_DE)} und "
+        f"{level_text(b, LEVEL_LABELS_DE)} hin und her und kehrt mit „{text(x)}“ zurück."
+        for a, b, x in zip(
+            rows[schema.LEVEL], rows[p(schema.LEVEL)], rows[schema.ACTIVITY], strict=True
+        )
+    ]
+    en = [
+        f"The case goes back and forth between the {level_text(a, LEVEL_LABELS_EN)} and "
+        f"{level_text(b, LEVEL_LABELS_EN)} levels and returns with '{text(x)}'."
+        for a, b, x in zip(
+            rows[schema.LEVEL], rows[p(schema.LEVEL)], rows[schema.ACTIVITY], strict=True
+        )
+    ]
+    return findings_table(
+        rows,
+        detector=DETECTOR,
+        burden=Burden.PING_PONG,
+        rule=RULE,
+        severity=Severity.HIGH.value,
+        minutes_lost=float(minutes_per_return),
+        evidence_de=de,
+        evidence_en=en,
+        event_ids=joined(rows[_LEFT_FROM], rows[schema.EVENT_ID]),
+    )

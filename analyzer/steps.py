@@ -1,0 +1,193 @@
+"""Events in case order: the shared basis of process maps, burden detectors and KPIs.
+
+A case's events are ordered by TIMESTAMP; equal timestamps are broken by SOURCE_ROW (the
+order the exporting system wrote them; the connectors give every event one, unique within its
+source), else by EVENT_ID, else by ACTIVITY (deterministic, though not necessarily the order the
+events happened in). So the order is the same on every backend and in every run. (SOURCE_ROW
+alone, not SOURCE_ROW then EVENT_ID: a text tie-breaker doubles the cost of the sort.)
+
+Everything here is lazy narwhals (window functions ``shift``/``cum_sum`` over CASE), so it
+runs on DuckDB, Polars and pandas alike and never materialises a log.
+
+Positions are a running sum of ones (:func:`running_count`), not ``cum_count``: narwhals 2.29
+on pandas ignores ``order_by`` in ``cum_count`` of a partition or order column.
+
+The working columns added here (``prev_name(...)``, :data:`POSITION`, ...) are derived from the
+canonical names of :mod:`analyzer.schema`; they never leave the analyzer: every public result
+drops them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import narwhals as nw
+
+from analyzer import engine, schema
+from analyzer.problems import InputError, problem
+
+#: 1-based position of an event in its case (working column).
+POSITION = "step:position"
+#: Seconds from the previous event's TIMESTAMP to this event (working column).
+WAIT_SECONDS = "step:wait_seconds"
+
+_PREVIOUS_SUFFIX = "@previous"
+_ONE = "step:one"
+
+
+def prev_name(column: str) -> str:
+    """Name of the working column that holds ``column`` of the previous event in the case."""
+    return column + _PREVIOUS_SUFFIX
+
+
+def order_columns(columns: Iterable[str]) -> list[str]:
+    """Columns that order the events of a case: TIMESTAMP, then the tie-breakers present."""
+    present = set(columns)
+    for tie_breaker in (schema.SOURCE_ROW, schema.EVENT_ID, schema.ACTIVITY):
+        if tie_breaker in present:
+            return [schema.TIMESTAMP, tie_breaker]
+    return [schema.TIMESTAMP]
+
+
+def require_columns(
+    frame: engine.FrameLike | nw.LazyFrame,
+    columns: Sequence[str],
+    *,
+    purpose_de: str,
+    purpose_en: str,
+) -> None:
+    """Raise :class:`InputError` naming every column of ``columns`` that ``frame`` lacks."""
+    present = set(engine.columns_of(frame))
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise InputError(
+            [
+                problem(
+                    "column.missing",
+                    f"Spalte {schema.field_for(c).label_de} fehlt; sie wird für {purpose_de} "
+                    "gebraucht",
+                    f"column {schema.field_for(c).label_en} is missing; it is needed for "
+                    f"{purpose_en}",
+                    column=schema.field_for(c).key,
+                )
+                for c in missing
+            ]
+        )
+
+
+def prepare(frame: engine.FrameLike) -> nw.LazyFrame:
+    """``frame`` as a lazy narwhals frame whose events all carry an EVENT_ID.
+
+    Where EVENT_ID is absent it is made from SOURCE_ROW (as the connectors do), else from the
+    case id and the event's position in its case (``"<case>#<position>"``).
+    """
+    lf = engine.as_lazy(frame)
+    require_columns(
+        lf,
+        schema.REQUIRED_COLUMNS,
+        purpose_de="jede Prozessanalyse",
+        purpose_en="any process analysis",
+    )
+    columns = lf.collect_schema().names()
+    if schema.EVENT_ID in columns:
+        return lf
+    if schema.SOURCE_ROW in columns:
+        return lf.with_columns(nw.col(schema.SOURCE_ROW).cast(nw.String).alias(schema.EVENT_ID))
+    order = order_columns(columns)
+    numbered = running_count(lf, [schema.CASE], order, POSITION)
+    return numbered.with_columns(
+        nw.concat_str([nw.col(schema.CASE), nw.lit("#"), nw.col(POSITION).cast(nw.String)]).alias(
+            schema.EVENT_ID
+        )
+    ).drop(POSITION)
+
+
+def with_previous(
+    lf: nw.LazyFrame, columns: Sequence[str], *, position: bool = False, wait: bool = False
+) -> nw.LazyFrame:
+    """``lf`` with the previous event's ``columns`` (``prev_name(c)``) for every event.
+
+    ``position`` adds :data:`POSITION`; ``wait`` adds :data:`WAIT_SECONDS` (this event's
+    TIMESTAMP minus the previous event's; null for the first event of a case).
+    All windows share one ordering, so a backend sorts the log once for them.
+    """
+    order = order_columns(lf.collect_schema().names())
+    wanted = list(dict.fromkeys([*columns, *([schema.TIMESTAMP] if wait else [])]))
+    exprs = [
+        nw.col(c).shift(1).over(schema.CASE, order_by=order).alias(prev_name(c)) for c in wanted
+    ]
+    if position:
+        exprs.append(_running(nw.col(_ONE), [schema.CASE], order).alias(POSITION))
+        lf = lf.with_columns(nw.lit(1, nw.Int64()).alias(_ONE))
+    out = lf.with_columns(exprs)
+    if position:
+        out = out.drop(_ONE)
+    if wait:
+        out = out.with_columns(
+            seconds_between(prev_name(schema.TIMESTAMP), schema.TIMESTAMP).alias(WAIT_SECONDS)
+        )
+    return out
+
+
+def running_count(
+    lf: nw.LazyFrame, partition: Sequence[str], order: Sequence[str], name: str
+) -> nw.LazyFrame:
+    """``lf`` with column ``name``: 1, 2, 3, ... over the rows of each ``partition`` group in
+    ``order`` (Int64)."""
+    ones = lf.with_columns(nw.lit(1, nw.Int64()).alias(_ONE))
+    return ones.with_columns(_running(nw.col(_ONE), partition, order).alias(name)).drop(_ONE)
+
+
+def _running(ones: nw.Expr, partition: Sequence[str], order: Sequence[str]) -> nw.Expr:
+    return ones.cum_sum().over(*partition, order_by=list(order)).cast(nw.Int64)
+
+
+def seconds_between(earlier: str, later: str) -> nw.Expr:
+    """Seconds from column ``earlier`` to column ``later`` as a float (microsecond precision)."""
+    return (nw.col(later) - nw.col(earlier)).dt.total_microseconds().cast(nw.Float64) / 1e6
+
+
+def known_changes(lf: nw.LazyFrame, column: str, *, carry: Sequence[str] = ()) -> nw.LazyFrame:
+    """Events at which ``column`` changes, comparing only events where it is known.
+
+    Events with a null ``column`` are dropped first, so an unknown value neither causes nor
+    hides a change: ``A, ?, B`` is one change (at B), ``A, ?, A`` none. Each row is the first
+    event with the new value; ``prev_name(c)`` holds the previous known event's values for
+    ``column``, EVENT_ID, ACTIVITY, TIMESTAMP and ``carry``.
+    """
+    previous = list(
+        dict.fromkeys([column, schema.EVENT_ID, schema.ACTIVITY, schema.TIMESTAMP, *carry])
+    )
+    known = lf.filter(~nw.col(column).is_null())
+    return with_previous(known, previous).filter(
+        ~nw.col(prev_name(column)).is_null() & (nw.col(prev_name(column)) != nw.col(column))
+    )
+
+
+def optional(columns: Iterable[str], *wanted: str) -> list[str]:
+    """The columns of ``wanted`` that are present in ``columns`` (in ``wanted``'s order)."""
+    present = set(columns)
+    return [c for c in wanted if c in present]
+
+
+def with_waits(lf: nw.LazyFrame) -> nw.LazyFrame:
+    """``lf`` (prepared) with each event's wait in seconds (:data:`WAIT_SECONDS`).
+
+    The wait runs from the previous event's TIMESTAMP to this event's START_TIMESTAMP (where
+    present), else its TIMESTAMP; at least 0; null for a case's first event. Also adds the
+    previous event's EVENT_ID, ACTIVITY and TIMESTAMP (:func:`prev_name`).
+    """
+    columns = lf.collect_schema().names()
+    previous = [schema.EVENT_ID, schema.ACTIVITY, schema.TIMESTAMP]
+    if schema.ORG_UNIT in columns:
+        previous.append(schema.ORG_UNIT)
+    marked = with_previous(lf, previous)
+    end = nw.col(schema.TIMESTAMP)
+    if schema.START_TIMESTAMP in columns:
+        end = nw.coalesce(nw.col(schema.START_TIMESTAMP), end)
+    seconds = (end - nw.col(prev_name(schema.TIMESTAMP))).dt.total_microseconds().cast(
+        nw.Float64
+    ) / 1e6
+    return marked.with_columns(
+        nw.when(seconds < 0).then(nw.lit(0.0)).otherwise(seconds).alias(WAIT_SECONDS)
+    )
