@@ -83,9 +83,7 @@ def rule_labels(events: pl.DataFrame) -> set[tuple[str, str, str | None]]:
 
 
 def label_set(labels: pl.DataFrame) -> set[tuple[str, str, str | None]]:
-    return set(
-        labels.select(schema.LABEL_BURDEN, EID, schema.LABEL_RELATED_EVENT_ID).iter_rows()
-    )
+    return set(labels.select(schema.LABEL_BURDEN, EID, schema.LABEL_RELATED_EVENT_ID).iter_rows())
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -102,24 +100,28 @@ def test_same_seed_gives_byte_identical_files_in_every_format(tmp_path):
     first, second = digest(tmp_path / "a"), digest(tmp_path / "b")
     assert len(first) == 9
     assert first == second
-    write_simulated_logs("wohngeld", ["musterdorf", "beispielheim"], tmp_path / "c",
-                         **{**options, "seed": 12})
+    write_simulated_logs(
+        "wohngeld", ["musterdorf", "beispielheim"], tmp_path / "c", **{**options, "seed": 12}
+    )
     assert digest(tmp_path / "c")["wohngeld.parquet"] != first["wohngeld.parquet"]
 
 
 def test_written_parquet_holds_exactly_the_streamed_chunks(tmp_path):
-    events, labels = simulated("gewerbeanmeldung", "mustertal", cases=300, seed=5,
-                               chunk_cases=128)
-    write_simulated_logs("gewerbeanmeldung", "mustertal", tmp_path, cases=300, seed=5,
-                         chunk_cases=128)
+    events, labels = simulated("gewerbeanmeldung", "mustertal", cases=300, seed=5, chunk_cases=128)
+    write_simulated_logs(
+        "gewerbeanmeldung", "mustertal", tmp_path, cases=300, seed=5, chunk_cases=128
+    )
     assert pl.read_parquet(tmp_path / "gewerbeanmeldung.parquet").equals(events)
     assert pl.read_parquet(tmp_path / "gewerbeanmeldung.labels.parquet").equals(labels)
 
 
 def test_municipalities_are_seeded_independently():
     alone, _ = simulated("wohngeld", "musterdorf", cases=60, seed=3)
-    chunks = [c.events for p in ("musterstadt", "musterdorf")
-              for c in simulate_event_log("wohngeld", p, cases=60, seed=3)]
+    chunks = [
+        c.events
+        for p in ("musterstadt", "musterdorf")
+        for c in simulate_event_log("wohngeld", p, cases=60, seed=3)
+    ]
     together = pl.concat(chunks)
     assert together.filter(pl.col(schema.MUNICIPALITY) == "Musterdorf").equals(alone)
 
@@ -132,8 +134,11 @@ def test_every_event_carries_every_attribute(service):
     events, _ = simulated(service, "beispielheim", cases=150, seed=1)
     assert events.columns == list(EVENT_COLUMNS)
     assert events.schema[schema.TIMESTAMP] == pl.Datetime("us", "UTC")
-    always = [c for c in EVENT_COLUMNS
-              if c not in (schema.START_TIMESTAMP, schema.DATA_FIELDS, schema.LEIKA)]
+    always = [
+        c
+        for c in EVENT_COLUMNS
+        if c not in (schema.START_TIMESTAMP, schema.DATA_FIELDS, schema.LEIKA)
+    ]
     assert events.select(pl.col(always).null_count()).sum_horizontal().item() == 0
     assert set(events[schema.LEVEL]) <= set(schema.Level)
     assert set(events[schema.MEDIUM]) <= set(schema.Medium)
@@ -146,8 +151,10 @@ def test_every_event_carries_every_attribute(service):
     with_start = events.filter(pl.col(schema.START_TIMESTAMP).is_not_null())
     assert with_start.height > events.height / 2
     assert (with_start[schema.START_TIMESTAMP] <= with_start[schema.TIMESTAMP]).all()
-    assert events.filter(pl.col(schema.RESOURCE) == "System")[
-        schema.START_TIMESTAMP].null_count() == events.filter(pl.col(schema.RESOURCE) == "System").height
+    assert (
+        events.filter(pl.col(schema.RESOURCE) == "System")[schema.START_TIMESTAMP].null_count()
+        == events.filter(pl.col(schema.RESOURCE) == "System").height
+    )
     # whole minutes (a German export loses nothing) and strictly later within a case
     assert (events[schema.TIMESTAMP].dt.second() == 0).all()
     gaps = events.select(
@@ -173,9 +180,13 @@ def test_events_option_gives_whole_cases_just_past_the_target():
     assert events.height >= 1000
     last_case = events[schema.CASE][-1]
     assert events.filter(pl.col(schema.CASE) != last_case).height < 1000
-    assert events.filter(pl.col(schema.CASE) == last_case).height == events.filter(
-        pl.col(schema.CASE) == last_case
-    )[schema.EVENT_ID].str.slice(-3).cast(pl.Int32).max()
+    assert (
+        events.filter(pl.col(schema.CASE) == last_case).height
+        == events.filter(pl.col(schema.CASE) == last_case)[schema.EVENT_ID]
+        .str.slice(-3)
+        .cast(pl.Int32)
+        .max()
+    )
 
 
 def test_activity_labels_differ_between_municipalities_for_the_same_step():
@@ -219,7 +230,8 @@ def test_every_label_points_at_an_event_of_its_case_that_has_the_property():
             assert lab[schema.LABEL_DETAIL] == f"{related[schema.MEDIUM]}->{anchor[schema.MEDIUM]}"
         elif kind == "manual_reentry":
             shared = set(anchor[schema.DATA_FIELDS].split(";")) & set(
-                related[schema.DATA_FIELDS].split(";"))
+                related[schema.DATA_FIELDS].split(";")
+            )
             assert shared and shared <= set(lab[schema.LABEL_DETAIL].split(";"))
         elif kind == "once_only":
             document = lab[schema.LABEL_DETAIL].split(" @ ")[0]
@@ -255,15 +267,17 @@ def test_clean_option_injects_no_burden(service):
 
 def test_dropped_attributes_are_missing_and_labels_unchanged(tmp_path):
     full_events, full_labels = simulated("wohngeld", "musterhausen", cases=120, seed=3)
-    events, labels = simulated("wohngeld", "musterhausen", cases=120, seed=3,
-                               drop=("medium", "level", "data_fields"))
+    events, labels = simulated(
+        "wohngeld", "musterhausen", cases=120, seed=3, drop=("medium", "level", "data_fields")
+    )
     assert schema.MEDIUM not in events.columns
     assert schema.LEVEL not in events.columns
     assert schema.DATA_FIELDS not in events.columns
     assert events.equals(full_events.drop(schema.MEDIUM, schema.LEVEL, schema.DATA_FIELDS))
     assert labels.equals(full_labels)
-    result = write_simulated_logs("wohngeld", "musterhausen", tmp_path, cases=50,
-                                  formats=("parquet", "csv"), drop=("medium",))
+    result = write_simulated_logs(
+        "wohngeld", "musterhausen", tmp_path, cases=50, formats=("parquet", "csv"), drop=("medium",)
+    )
     assert schema.MEDIUM not in pl.read_parquet(tmp_path / "wohngeld.parquet").columns
     assert "Kanal" not in (tmp_path / "wohngeld.csv").read_bytes().decode("cp1252").split("\r\n")[0]
     assert result.events > 0
@@ -271,8 +285,9 @@ def test_dropped_attributes_are_missing_and_labels_unchanged(tmp_path):
 
 def test_wrong_arguments_are_all_reported_at_once():
     with pytest.raises(InputError) as caught:
-        write_simulated_logs("bauantrag", ["nirgendwo"], "unused", cases=0,
-                             drop=("case", "farbe"), formats=("pdf",))
+        write_simulated_logs(
+            "bauantrag", ["nirgendwo"], "unused", cases=0, drop=("case", "farbe"), formats=("pdf",)
+        )
     codes = [p.code for p in caught.value.problems]
     assert codes == [
         "simulate.format",
@@ -296,11 +311,22 @@ def test_names_may_be_shortened_when_unambiguous():
 
 
 def test_every_format_reads_back_to_the_same_log(tmp_path):
-    write_simulated_logs("gewerbeanmeldung", ["musterdorf", "musterstadt"], tmp_path, cases=30,
-                         seed=2, formats=("parquet", "csv", "xes", "ocel"), compress=True)
+    write_simulated_logs(
+        "gewerbeanmeldung",
+        ["musterdorf", "musterstadt"],
+        tmp_path,
+        cases=30,
+        seed=2,
+        formats=("parquet", "csv", "xes", "ocel"),
+        compress=True,
+    )
     reference = pl.read_parquet(tmp_path / "gewerbeanmeldung.parquet").sort(EID)
-    for name in ("gewerbeanmeldung.parquet", "gewerbeanmeldung.csv",
-                 "gewerbeanmeldung.xes.gz", "gewerbeanmeldung.jsonocel.gz"):
+    for name in (
+        "gewerbeanmeldung.parquet",
+        "gewerbeanmeldung.csv",
+        "gewerbeanmeldung.xes.gz",
+        "gewerbeanmeldung.jsonocel.gz",
+    ):
         path = tmp_path / name
         log = read_event_log(path, mapping=mapping_path(path))
         frame = log.frame
@@ -328,14 +354,31 @@ def test_cli_writes_a_simulated_log(tmp_path):
     from app.commands import simulate  # noqa: F401
 
     runner = CliRunner()
-    result = runner.invoke(cli, ["simulate", "-s", "baugenehmigung", "-m", "mustertal",
-                                 "-n", "25", "-f", "parquet,ocel", "--out", str(tmp_path),
-                                 "--seed", "4"])
+    result = runner.invoke(
+        cli,
+        [
+            "simulate",
+            "-s",
+            "baugenehmigung",
+            "-m",
+            "mustertal",
+            "-n",
+            "25",
+            "-f",
+            "parquet,ocel",
+            "--out",
+            str(tmp_path),
+            "--seed",
+            "4",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "25 Vorgänge" in result.output
     assert {p.name for p in tmp_path.iterdir()} == {
-        "baugenehmigung.parquet", "baugenehmigung.parquet.mapping.toml",
-        "baugenehmigung.jsonocel", "baugenehmigung.jsonocel.mapping.toml",
+        "baugenehmigung.parquet",
+        "baugenehmigung.parquet.mapping.toml",
+        "baugenehmigung.jsonocel",
+        "baugenehmigung.jsonocel.mapping.toml",
         "baugenehmigung.labels.parquet",
     }
     listing = runner.invoke(cli, ["simulate", "--list"])

@@ -18,11 +18,10 @@ from datetime import date
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from analyzer import schema
 from analyzer.schema import Level, Medium, MediumClass
-from connectors.simulator import clock
+from connectors.simulator import clock, ids
 from connectors.simulator.labels import INJECTED_WAIT, NATURAL_WAIT_CAP, burden_labels
 from connectors.simulator.profiles import MunicipalityProfile
 from connectors.simulator.services import (
@@ -49,7 +48,6 @@ _WAIT_CAP = int(NATURAL_WAIT_CAP.total_seconds() // 60)
 _LONG_FROM, _LONG_TO = (int(t.total_seconds() // 60) for t in INJECTED_WAIT)
 _US_PER_MINUTE = 60_000_000
 _TS = pa.timestamp("us", tz=schema.STORAGE_TIMEZONE)
-_SEQ_TEXT = pa.array([f"{i:03d}" for i in range(1, 1000)], pa.string())
 
 #: Canonical value order of the dictionaries (codes in the templates index these lists).
 LEVELS: tuple[Level, ...] = tuple(Level)
@@ -106,8 +104,8 @@ class Template:
     def level_rounds(self) -> list[str]:
         return [f"{a.value}->{b.value}->{a.value}->{b.value}" for a in LEVELS for b in LEVELS]
 
-    def fields_text(self, masks: np.ndarray) -> pa.Array:
-        """Field names of bit masks, joined by the DATA_FIELDS separator."""
+    def fields_text(self, masks: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Codes and texts of field bit masks (names joined by the DATA_FIELDS separator)."""
         unique, inverse = np.unique(masks, return_inverse=True)
         texts = [
             schema.DATA_FIELDS_SEPARATOR.join(
@@ -115,9 +113,7 @@ class Template:
             )
             for m in unique
         ]
-        return pa.DictionaryArray.from_arrays(
-            pa.array(inverse.astype(np.int32)), pa.array(texts, pa.string())
-        ).dictionary_decode()
+        return inverse.astype(np.int64), texts
 
 
 def build_template(service: Service, profile: MunicipalityProfile) -> Template:
@@ -357,24 +353,21 @@ def _chunk(
     pick_staff = np.where(t.slot_owner_clerk[slot_of], clerk[case_of], draw)
     resource = t.slot_resource_base[slot_of] + pick_staff % t.slot_resource_pool[slot_of]
 
-    numbers = pa.array(np.arange(first + 1, first + n + 1, dtype=np.int64)).cast(pa.string())
-    case_ids = pc.binary_join_element_wise(
-        f"{profile.code}-{t.service.code}-", pc.utf8_lpad(numbers, 7, "0"), ""
-    )
-    if int(seq.max(initial=0)) >= len(_SEQ_TEXT):
-        raise ValueError("more than 999 events in one case")
-    event_ids = pc.binary_join_element_wise(
-        case_ids.take(pa.array(case_of)), _SEQ_TEXT.take(pa.array(seq)), "-"
-    )
+    prefix = f"{profile.code}-{t.service.code}-"
+    numbers = np.arange(first + 1, first + n + 1, dtype=np.int64)
+    case_ids = ids.strings([ids.id_matrix(prefix, numbers)])
+    event_ids = ids.strings([ids.id_matrix(prefix, numbers[case_of], seq + 1)])
     events = _events_table(
         t, case_of, slot_of, case_ids, event_ids, complete_us, start_us, instantaneous, resource
     )
     labels = burden_labels(
         rows=case_of,
         slot=slot_of,
+        seq=seq,
         complete_us=complete_us,
         template=t,
-        event_ids=event_ids,
+        id_prefix=prefix,
+        first_case=first,
         case_ids=case_ids,
         municipality=profile.name,
         service=t.service.name,

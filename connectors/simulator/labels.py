@@ -49,10 +49,10 @@ from datetime import timedelta
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from analyzer import schema
 from analyzer.schema import Burden
+from connectors.simulator import ids
 
 #: A wait longer than this between two consecutive events of a case is a long wait.
 LONG_WAIT_THRESHOLD = timedelta(days=30)
@@ -73,7 +73,16 @@ LABELLED_BURDENS: tuple[Burden, ...] = (
     Burden.LONG_WAIT,
 )
 
-LABEL_SCHEMA = pa.schema([(c, pa.string()) for c in schema.LABEL_COLUMNS])
+_TEXT = pa.dictionary(pa.int32(), pa.string())
+#: Label columns as generated (dictionary-encoded where values repeat); a Parquet file of them
+#: reads back as plain strings.
+LABEL_SCHEMA = pa.schema(
+    [
+        (c, pa.string() if c in _IDS else _TEXT)
+        for c in schema.LABEL_COLUMNS
+        for _IDS in [(schema.LABEL_BURDEN_ID, schema.LABEL_EVENT_ID, schema.LABEL_RELATED_EVENT_ID)]
+    ]
+)
 
 _US_PER_MINUTE = 60_000_000
 
@@ -99,68 +108,69 @@ def burden_labels(
     *,
     rows: np.ndarray,
     slot: np.ndarray,
+    seq: np.ndarray,
     complete_us: np.ndarray,
     template,
-    event_ids: pa.Array,
+    id_prefix: str,
+    first_case: int,
     case_ids: pa.Array,
     municipality: str,
     service: str,
 ) -> pa.Table:
     """The labels of one generated chunk (cases never span chunks).
 
-    ``rows`` is each event's case (0-based in the chunk, events in case and time order),
-    ``slot`` its slot in ``template``; ``event_ids``/``case_ids`` are the ids as written.
+    ``rows`` is each event's case (0-based in the chunk; events in case and time order),
+    ``slot`` its slot in ``template``, ``seq`` its 0-based position in its case; case ``r``
+    is number ``first_case + r + 1`` with ids ``<id_prefix><number>``. Labels are listed by
+    kind (in :data:`LABELLED_BURDENS` order), then by anchor.
     """
     n = rows.size
     same_case = np.zeros(n, dtype=bool)
     same_case[1:] = rows[1:] == rows[:-1]
-
-    found: list[tuple[Burden, np.ndarray, np.ndarray, pa.Array]] = []
+    found: dict[Burden, tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]] = {}
 
     # media_break
     cls = template.slot_analogue[slot]
     medium = template.slot_medium[slot]
     at = np.flatnonzero(same_case & (cls != np.roll(cls, 1)))
     pair = medium[at - 1] * len(template.media) + medium[at]
-    found.append((Burden.MEDIA_BREAK, at, at - 1, _lookup(pair, template.medium_pairs)))
+    found[Burden.MEDIA_BREAK] = (at, at - 1, pair, template.medium_pairs)
 
     # manual_reentry: fields already written earlier in the case
     masks = template.slot_fields_mask[slot]
     captured = np.flatnonzero(masks != 0)
+    at = related = np.zeros(0, dtype=np.int64)
+    codes, texts = np.zeros(0, dtype=np.int64), []
     if captured.size:
         c_rows = rows[captured]
         c_masks = masks[captured]
         seen = np.zeros(captured.size, dtype=np.uint64)
-        # cumulative OR of the earlier captures of the same case (captures are few per case)
         first_related = np.full(captured.size, -1, dtype=np.int64)
         start = np.flatnonzero(np.r_[True, c_rows[1:] != c_rows[:-1]])
-        width = int(np.diff(np.r_[start, captured.size]).max())
-        position = np.arange(captured.size) - np.repeat(start, np.diff(np.r_[start, captured.size]))
-        for k in range(1, width):
+        length = np.diff(np.r_[start, captured.size])
+        position = np.arange(captured.size) - np.repeat(start, length)
+        width = int(length.max())
+        for k in range(1, width):  # cumulative OR of the earlier captures of the same case
             later = np.flatnonzero(position >= k)
             seen[later] |= c_masks[later - k]
         overlap = c_masks & seen
         hit = np.flatnonzero(overlap != 0)
-        # related: the earliest earlier capture that wrote one of the shared fields
-        for k in range(1, width):  # larger k = earlier capture, assigned last
+        for k in range(1, width):  # larger k = earlier capture, assigned last: the earliest
             cand = hit[position[hit] >= k]
             earlier = cand - k
             shares = (c_masks[earlier] & overlap[cand]) != 0
             first_related[cand[shares]] = captured[earlier[shares]]
-        at = captured[hit]
-        found.append(
-            (Burden.MANUAL_REENTRY, at, first_related[hit], template.fields_text(overlap[hit]))
-        )
+        at, related = captured[hit], first_related[hit]
+        codes, texts = template.fields_text(overlap[hit])
+    found[Burden.MANUAL_REENTRY] = (at, related, codes, texts)
 
     # once_only
     at = np.flatnonzero(template.slot_once_only[slot] >= 0)
-    found.append(
-        (
-            Burden.ONCE_ONLY,
-            at,
-            np.full(at.size, -1),
-            _lookup(template.slot_once_only[slot[at]], template.once_only_texts),
-        )
+    found[Burden.ONCE_ONLY] = (
+        at,
+        np.full(at.size, -1),
+        template.slot_once_only[slot[at]],
+        template.once_only_texts,
     )
 
     # duplicate_responsibility and rework (activities and levels of the same case); only
@@ -173,89 +183,113 @@ def burden_labels(
     repeated = np.flatnonzero(np.bincount(case_activity)[case_activity] > 1)
     by_level, rank = _previous_in_group(case_activity[repeated] * n_lev + level[repeated])
     by_activity, _ = _previous_in_group(case_activity[repeated])
-    again = by_level >= 0
-    found.append(
-        (
-            Burden.REWORK,
-            repeated[again],
-            repeated[by_level[again]],
-            _occurrence_text(rank[again] + 1),
-        )
-    )
     dup = (by_level < 0) & (by_activity >= 0)
     at, before = repeated[dup], repeated[by_activity[dup]]
-    pair = level[before] * n_lev + level[at]
-    found.append((Burden.DUPLICATE_RESPONSIBILITY, at, before, _lookup(pair, template.level_pairs)))
+    found[Burden.DUPLICATE_RESPONSIBILITY] = (
+        at,
+        before,
+        level[before] * n_lev + level[at],
+        template.level_pairs,
+    )
+    again = by_level >= 0
+    occurrence = rank[again] + 1
+    top = int(occurrence.max(initial=1))
+    found[Burden.REWORK] = (
+        repeated[again],
+        repeated[by_level[again]],
+        occurrence - 1,
+        [f"occurrence={k}" for k in range(1, top + 1)],
+    )
 
     # ping_pong on runs of levels
     run_start = np.flatnonzero(~same_case | (level != np.roll(level, 1)))
     run_end = np.r_[run_start[1:], n] - 1
     run_level = level[run_start]
     run_case = rows[run_start]
-    if run_start.size >= 4:
-        r = np.arange(run_start.size - 3)
-        hit = r[
-            (run_case[r] == run_case[r + 3])
-            & (run_level[r] == run_level[r + 2])
-            & (run_level[r + 1] == run_level[r + 3])
-        ]
-        at = run_start[hit + 2]
-        pair = run_level[hit] * n_lev + run_level[hit + 1]
-        found.append((Burden.PING_PONG, at, run_end[hit], _lookup(pair, template.level_rounds)))
+    r = np.arange(max(run_start.size - 3, 0))
+    hit = r[
+        (run_case[r] == run_case[r + 3])
+        & (run_level[r] == run_level[r + 2])
+        & (run_level[r + 1] == run_level[r + 3])
+    ]
+    found[Burden.PING_PONG] = (
+        run_start[hit + 2],
+        run_end[hit],
+        run_level[hit] * n_lev + run_level[hit + 1],
+        template.level_rounds,
+    )
 
     # long_wait
     gap = np.zeros(n, dtype=np.int64)
     gap[1:] = complete_us[1:] - complete_us[:-1]
     threshold = LONG_WAIT_THRESHOLD // timedelta(microseconds=1)
     at = np.flatnonzero(same_case & (gap > threshold))
-    minutes = pa.array(gap[at] // _US_PER_MINUTE).cast(pa.string())
-    found.append(
-        (Burden.LONG_WAIT, at, at - 1, pc.binary_join_element_wise("gap_minutes=", minutes, ""))
-    )
+    minutes, codes = np.unique(gap[at] // _US_PER_MINUTE, return_inverse=True)
+    found[Burden.LONG_WAIT] = (at, at - 1, codes, [f"gap_minutes={m}" for m in minutes])
 
-    return _label_table(found, event_ids, case_ids, rows, municipality, service)
-
-
-def _lookup(codes: np.ndarray, texts: list[str]) -> pa.Array:
-    indices = pa.array(np.asarray(codes, dtype=np.int32))
-    return pa.DictionaryArray.from_arrays(indices, pa.array(texts, pa.string())).dictionary_decode()
-
-
-def _occurrence_text(occurrence: np.ndarray) -> pa.Array:
-    numbers = pa.array(occurrence.astype(np.int64)).cast(pa.string())
-    return pc.binary_join_element_wise("occurrence=", numbers, "")
+    return _label_table(found, rows, seq, id_prefix, first_case, case_ids, municipality, service)
 
 
 def _label_table(
-    found: list[tuple[Burden, np.ndarray, np.ndarray, pa.Array]],
-    event_ids: pa.Array,
-    case_ids: pa.Array,
+    found: dict[Burden, tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]],
     rows: np.ndarray,
+    seq: np.ndarray,
+    id_prefix: str,
+    first_case: int,
+    case_ids: pa.Array,
     municipality: str,
     service: str,
 ) -> pa.Table:
-    kinds = {b: i for i, b in enumerate(LABELLED_BURDENS)}
-    anchors = np.concatenate([f[1] for f in found]).astype(np.int64)
-    related = np.concatenate([f[2] for f in found]).astype(np.int64)
-    kind = np.concatenate([np.full(f[1].size, kinds[f[0]], dtype=np.int64) for f in found])
-    detail = pa.concat_arrays([f[3].cast(pa.string()) for f in found])
-    order = np.lexsort((kind, anchors))
-    anchors, related, kind = anchors[order], related[order], kind[order]
-    detail = detail.take(pa.array(order))
-    kind_text = _lookup(kind, [b.value for b in LABELLED_BURDENS])
-    anchor_ids = event_ids.take(pa.array(anchors))
-    related_ids = event_ids.take(pa.array(related, mask=related < 0))
+    kinds = [k for k in LABELLED_BURDENS if found[k][0].size]
+    anchors = np.concatenate([found[k][0] for k in kinds] or [np.zeros(0, np.int64)])
+    anchors = anchors.astype(np.int64)
+    related = np.concatenate([found[k][1] for k in kinds] or [np.zeros(0, np.int64)])
+    related = related.astype(np.int64)
+    # one dictionary of details: each kind's texts, its codes shifted past the earlier ones
+    texts: list[str] = []
+    codes: list[np.ndarray] = []
+    for k in kinds:
+        codes.append(np.asarray(found[k][2], dtype=np.int64) + len(texts))
+        texts += found[k][3]
+    number = first_case + rows + 1
+    anchor_rows = ids.id_matrix(id_prefix, number[anchors], seq[anchors] + 1)
+    safe = np.where(related >= 0, related, anchors)
+    related_rows = ids.id_matrix(id_prefix, number[safe], seq[safe] + 1)
+    bounds = np.cumsum([0] + [found[k][0].size for k in kinds])
+    burden_ids = ids.strings(
+        [
+            ids.with_suffix(anchor_rows[a:b], f":{k.value}")
+            for k, a, b in zip(kinds, bounds[:-1], bounds[1:], strict=True)
+        ]
+    )
     n = anchors.size
+    kind_codes = (
+        np.repeat(
+            np.array([LABELLED_BURDENS.index(k) for k in kinds], dtype=np.int32),
+            [found[k][0].size for k in kinds],
+        )
+        if kinds
+        else np.zeros(0, np.int32)
+    )
+    zero = np.zeros(n, dtype=np.int32)
     columns = {
-        schema.LABEL_BURDEN_ID: pc.binary_join_element_wise(anchor_ids, kind_text, ":"),
-        schema.LABEL_BURDEN: kind_text,
-        schema.MUNICIPALITY: pa.repeat(pa.scalar(municipality, pa.string()), n),
-        schema.SERVICE: pa.repeat(pa.scalar(service, pa.string()), n),
-        schema.CASE: case_ids.take(pa.array(rows[anchors])),
-        schema.LABEL_EVENT_ID: anchor_ids,
-        schema.LABEL_RELATED_EVENT_ID: related_ids,
-        schema.LABEL_DETAIL: detail,
+        schema.LABEL_BURDEN_ID: burden_ids,
+        schema.LABEL_BURDEN: _dictionary(kind_codes, [b.value for b in LABELLED_BURDENS]),
+        schema.MUNICIPALITY: _dictionary(zero, [municipality]),
+        schema.SERVICE: _dictionary(zero, [service]),
+        schema.CASE: pa.DictionaryArray.from_arrays(
+            pa.array(rows[anchors].astype(np.int32)), case_ids
+        ),
+        schema.LABEL_EVENT_ID: ids.strings([anchor_rows]),
+        schema.LABEL_RELATED_EVENT_ID: ids.strings([related_rows], valid=related >= 0),
+        schema.LABEL_DETAIL: _dictionary(
+            np.concatenate(codes or [np.zeros(0, np.int64)]), texts or [""]
+        ),
     }
-    return pa.table(
-        [columns[c].cast(pa.string()) for c in schema.LABEL_COLUMNS], schema=LABEL_SCHEMA
+    return pa.table([columns[c] for c in schema.LABEL_COLUMNS], schema=LABEL_SCHEMA)
+
+
+def _dictionary(codes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype=np.int32)), pa.array(values, pa.string())
     )

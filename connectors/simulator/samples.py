@@ -86,6 +86,31 @@ EXPECTED_RANKINGS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Per service: the municipality with the most labels of a kind per 1,000 cases (the README's
+#: "leads its column"); Musterstadt has the fewest of every kind.
+LEADERS: dict[str, dict[str, str]] = {
+    service: {
+        "media_break": "musterdorf",
+        "once_only": "musterhausen",
+        "duplicate_responsibility": "beispielheim",
+        "ping_pong": "beispielheim",
+        "rework": "mustertal",
+        "long_wait": "mustertal",
+    }
+    for service in ("wohngeld", "gewerbeanmeldung")
+}
+LOWEST = "musterstadt"
+
+
+def ranking_lines() -> list[str]:
+    """The README's ranking lines, from :data:`EXPECTED_RANKINGS`."""
+    return [
+        f"- {service} · {kind}: " + " > ".join(PROFILES[m].name for m in order)
+        for service, kinds in EXPECTED_RANKINGS.items()
+        for kind, order in kinds.items()
+    ]
+
+
 def write_sample_logs(out_dir: str | Path) -> list[Path]:
     """Write the shipped sample set into ``out_dir``; returns the files written."""
     out = Path(out_dir)

@@ -860,8 +860,8 @@ def _wohngeld_slots(p: MunicipalityProfile) -> list[Slot]:
         _v(
             p,
             "Bescheid über Arbeitslosengeld beim Antragsteller angefordert",
-            "ALG-Bescheid nachgefordert",
-            "Nachforderung ALG-Bescheid",
+            "Arbeitslosengeldbescheid nachgefordert",
+            "Nachforderung Arbeitslosengeldbescheid",
         ),
         "owner",
         work=8,
@@ -875,8 +875,8 @@ def _wohngeld_slots(p: MunicipalityProfile) -> list[Slot]:
         _v(
             p,
             "Bescheid über Arbeitslosengeld eingegangen",
-            "ALG-Bescheid nachgereicht",
-            "Eingang ALG-Bescheid",
+            "Arbeitslosengeldbescheid nachgereicht",
+            "Eingang Arbeitslosengeldbescheid",
         ),
         "owner",
         wait=168,
@@ -905,8 +905,8 @@ def _wohngeld_slots(p: MunicipalityProfile) -> list[Slot]:
         _v(
             p,
             "Einkommensteuerbescheid beim Antragsteller angefordert",
-            "Steuerbescheid nachgefordert",
-            "Nachforderung Steuerbescheid",
+            "Einkommensteuerbescheid nachgefordert",
+            "Nachforderung Einkommensteuerbescheid",
         ),
         "owner",
         work=8,
@@ -920,8 +920,8 @@ def _wohngeld_slots(p: MunicipalityProfile) -> list[Slot]:
         _v(
             p,
             "Einkommensteuerbescheid eingegangen",
-            "Steuerbescheid nachgereicht",
-            "Eingang Steuerbescheid",
+            "Einkommensteuerbescheid nachgereicht",
+            "Eingang Einkommensteuerbescheid",
         ),
         "owner",
         wait=168,
@@ -1305,7 +1305,7 @@ def _gewerbe_slots(p: MunicipalityProfile) -> list[Slot]:
             p,
             "Handelsregisterauszug beim Gewerbetreibenden angefordert",
             "Handelsregisterauszug nachgefordert",
-            "Nachforderung HR-Auszug",
+            "Nachforderung Handelsregisterauszug",
         ),
         "owner",
         work=6,
@@ -1316,7 +1316,12 @@ def _gewerbe_slots(p: MunicipalityProfile) -> list[Slot]:
     )
     s += _from_citizen(
         "gw.register_eingang",
-        _v(p, "Handelsregisterauszug eingereicht", "HR-Auszug nachgereicht", "Eingang HR-Auszug"),
+        _v(
+            p,
+            "Handelsregisterauszug eingereicht",
+            "Handelsregisterauszug nachgereicht",
+            "Eingang Handelsregisterauszug",
+        ),
         "owner",
         wait=96,
         fields=("Handelsregisterauszug",),
@@ -1415,7 +1420,9 @@ def _gewerbe_slots(p: MunicipalityProfile) -> list[Slot]:
             when=lambda d: d.forward_paper,
         ),
     ]
-    for key, _name, at, _lvl, _code in GW_RECEIVERS:
+    for position, (key, _name, at, _lvl, _code) in enumerate(GW_RECEIVERS):
+        # the copies travel together: only the first receipt waits for the post
+        post_wait = 40 if position == 0 else 2
         s += [
             Slot(
                 f"gw.{key}.eingang_elektronisch",
@@ -1433,7 +1440,7 @@ def _gewerbe_slots(p: MunicipalityProfile) -> list[Slot]:
                 Medium.POST,
                 POST_IN,
                 work=3,
-                wait=40,
+                wait=post_wait,
                 when=lambda d: d.forward_paper,
             ),
             Slot(
@@ -1443,7 +1450,7 @@ def _gewerbe_slots(p: MunicipalityProfile) -> list[Slot]:
                 Medium.EFILE,
                 f"Fachverfahren {_name}",
                 work=8,
-                wait=30,
+                wait=8,
                 fields=GW_RECEIVED,
                 when=lambda d: d.forward_paper,
                 cause="paper_forwarding",

@@ -259,11 +259,11 @@ def simulate_event_log(
         drop=drop,
         chunk_cases=chunk_cases,
     ):
-        yield SimulatedChunk(events=events_frame(chunk.events), labels=pl.from_arrow(chunk.labels))
+        yield SimulatedChunk(events=plain_frame(chunk.events), labels=plain_frame(chunk.labels))
 
 
-def events_frame(table: pa.Table) -> pl.DataFrame:
-    """A chunk's events as a canonical Polars frame (dictionary columns become strings)."""
+def plain_frame(table: pa.Table) -> pl.DataFrame:
+    """A generated table as a canonical Polars frame (dictionary columns become strings)."""
     frame = pl.from_arrow(table)
     return frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
 
