@@ -57,6 +57,9 @@ def parse_timestamps(
     """
     text = values.cast(pl.String).str.strip_chars()
     text = pl.Series(values.name, text).replace("", None)
+    quick = _parse_uniform(text, timezone=timezone)
+    if quick is not None:
+        return quick.alias(values.name)
     frame = pl.DataFrame({"v": text, "row": rows if rows is not None else _positions(text)})
     # Normalise separators so one strptime format per form suffices.
     norm = (
@@ -99,6 +102,38 @@ def parse_timestamps(
     return frame["t"].alias(values.name)
 
 
+def _parse_uniform(text: pl.Series, *, timezone: str) -> pl.Series | None:
+    """The fast path for the usual case, a column in one form: the form is taken from a
+    sample and the whole column parsed with its one format. None when any value does not
+    parse that way (the row-by-form path then decides and names the bad values)."""
+    sample = text.drop_nulls().head(1000)
+    if sample.is_empty():
+        return None
+    forms = {
+        i for i, (pattern, _fmt, _tz) in enumerate(_FORMS) if sample.str.contains(pattern).all()
+    }
+    if len(forms) != 1:
+        return None
+    _pattern, fmt, has_tz = _FORMS[forms.pop()]
+    # No separator normalisation here: values written differently fail and take the slow path.
+    raw = pl.DataFrame({"v": text}).select(
+        pl.col("v").str.to_datetime(fmt, time_unit="us", strict=False)
+    )["v"]
+    if (raw.is_null() & text.is_not_null()).any():
+        return None
+    return raw.dt.convert_time_zone(schema.STORAGE_TIMEZONE) if has_tz else _localize(raw, timezone)
+
+
+def _localize(naive: pl.Series, timezone: str) -> pl.Series:
+    """:func:`_local_to_utc` for a Series, shifting only the few values in a spring gap."""
+    local = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    gaps = local.is_null() & naive.is_not_null()
+    if gaps.any():
+        fixed = pl.select(_local_to_utc(pl.lit(naive.filter(gaps)), timezone)).to_series()
+        local = local.dt.convert_time_zone(schema.STORAGE_TIMEZONE).scatter(gaps.arg_true(), fixed)
+    return local.dt.convert_time_zone(schema.STORAGE_TIMEZONE)
+
+
 def localize_timestamps(values: pl.Series, *, timezone: str = schema.DEFAULT_TIMEZONE) -> pl.Series:
     """Datetimes (naive = local time in ``timezone``, or tz-aware) as UTC datetimes (µs)."""
     dtype = values.dtype
@@ -109,7 +144,7 @@ def localize_timestamps(values: pl.Series, *, timezone: str = schema.DEFAULT_TIM
         raise TypeError(f"not a datetime column: {dtype}")
     values = values.dt.cast_time_unit("us")
     if dtype.time_zone is None:
-        return pl.select(_local_to_utc(pl.lit(values), timezone)).to_series().alias(values.name)
+        return _localize(values, timezone).alias(values.name)
     return values.dt.convert_time_zone(schema.STORAGE_TIMEZONE)
 
 
