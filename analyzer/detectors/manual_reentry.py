@@ -126,13 +126,19 @@ def detect_manual_reentry(
         anchors["fields"], anchors[f(schema.ACTIVITY)], digital, strict=True
     ):
         listed = ", ".join(names)
+        if len(names) == 1:
+            de_what = f"1 bereits erfasstes Feld ({listed}) wird erneut erfasst"
+            en_what = f"1 field already captured ({listed}) is captured again"
+        else:
+            de_what = f"{len(names)} bereits erfasste Felder ({listed}) werden erneut erfasst"
+            en_what = f"{len(names)} fields already captured ({listed}) are captured again"
         de.append(
-            f"{len(names)} bereits erfasste Felder ({listed}) werden erneut erfasst; zuerst bei "
-            f"„{text(source)}“" + (" (digital eingegangen)." if is_digital else ".")
+            f"{de_what}; zuerst bei „{text(source)}“"
+            + (" (lag schon digital vor)." if is_digital else ".")
         )
         en.append(
-            f"{len(names)} fields already captured ({listed}) are captured again; first at "
-            f"'{text(source)}'" + (" (received digitally)." if is_digital else ".")
+            f"{en_what}; first at '{text(source)}'"
+            + (" (already held digitally)." if is_digital else ".")
         )
     return findings_table(
         anchors,

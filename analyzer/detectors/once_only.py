@@ -171,7 +171,7 @@ def _table(rows: pd.DataFrame, minutes: float) -> pd.DataFrame:
     ):
         if rule == RULE_IN_CASE:
             de.append(
-                f"„{text(activity)}“ fordert „{text(document)}“ beim Bürger an, obwohl "
+                f"„{text(activity)}“ fordert beim Bürger „{text(document)}“ an, obwohl "
                 f"„{text(holder)}“ es im Vorgang schon erfasst hat."
             )
             en.append(
@@ -180,8 +180,8 @@ def _table(rows: pd.DataFrame, minutes: float) -> pd.DataFrame:
             )
         else:
             de.append(
-                f"„{text(activity)}“ fordert {text(document)} beim Bürger an, das "
-                f"{text(holder)} bereits vorliegt (Once-Only)."
+                f"„{text(activity)}“ fordert beim Bürger {text(document)} an, obwohl sie "
+                f"bereits vorliegt bei: {text(holder)} (Once-Only)."
             )
             en.append(
                 f"'{text(activity)}' asks the citizen for {text(document)}, which "
