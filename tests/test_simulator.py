@@ -19,6 +19,7 @@ from connectors.simulator import (
     LONG_WAIT_THRESHOLD,
     PROFILES,
     SERVICES,
+    activity_steps,
     simulate_event_log,
     write_simulated_logs,
 )
@@ -194,6 +195,10 @@ def test_activity_labels_differ_between_municipalities_for_the_same_step():
     b, _ = simulated("wohngeld", "beispielstadt", cases=100, seed=1)
     assert "Antrag online eingegangen" in set(a[schema.ACTIVITY])
     assert "Online-Antrag eingegangen" in set(b[schema.ACTIVITY])
+    steps_a = activity_steps("wohngeld", "musterstadt")
+    steps_b = activity_steps("wohngeld", "beispielstadt")
+    assert steps_a["Antrag online eingegangen"] == steps_b["Online-Antrag eingegangen"]
+    assert set(a[schema.ACTIVITY]) <= set(steps_a)
 
 
 # --- labels ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from connectors.simulator.output import FORMATS, SimulationResult, write_simulat
 from connectors.simulator.profiles import PROFILES, MunicipalityProfile, clean_profile
 from connectors.simulator.samples import SAMPLE_COMMAND, write_sample_logs
 from connectors.simulator.services import HELD_DOCUMENTS, SERVICES, Service
-from connectors.simulator.simulation import SimulatedChunk, simulate_event_log
+from connectors.simulator.simulation import SimulatedChunk, activity_steps, simulate_event_log
 
 __all__ = [
     "CHUNK_CASES",
@@ -35,6 +35,7 @@ __all__ = [
     "Service",
     "SimulatedChunk",
     "SimulationResult",
+    "activity_steps",
     "clean_profile",
     "simulate_event_log",
     "write_sample_logs",

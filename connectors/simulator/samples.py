@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from connectors.simulator.generation import build_template
 from connectors.simulator.output import write_simulated_logs
 from connectors.simulator.profiles import PROFILES
 from connectors.simulator.services import SERVICES
+from connectors.simulator.simulation import activity_steps
 
 SAMPLE_SEED = 2025
 SAMPLE_START = date(2025, 1, 1)
@@ -138,9 +138,7 @@ def write_activity_steps(path: Path) -> Path:
     writer.writerow(["municipality", "service", "activity", "step"])
     for service in SERVICES.values():
         for profile in PROFILES.values():
-            template = build_template(service, profile)
-            pairs = sorted({(s.label, s.step) for s in template.slots})
-            for label, step in pairs:
+            for label, step in activity_steps(service, profile).items():
                 writer.writerow([profile.name, service.name, label, step])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path

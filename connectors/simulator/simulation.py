@@ -262,6 +262,17 @@ def simulate_event_log(
         yield SimulatedChunk(events=plain_frame(chunk.events), labels=plain_frame(chunk.labels))
 
 
+def activity_steps(service: str | Service, profile: str | MunicipalityProfile) -> dict[str, str]:
+    """Each activity label the municipality uses for ``service`` → its reference step id.
+
+    Offices word the same step differently; this is the truth a harmonisation of activity
+    labels can be checked against.
+    """
+    svc = service_named(service)
+    (prof,) = profiles_named(profile)
+    return dict(sorted({s.label: s.step for s in svc.slots(prof)}.items()))
+
+
 def plain_frame(table: pa.Table) -> pl.DataFrame:
     """A generated table as a canonical Polars frame (dictionary columns become strings)."""
     frame = pl.from_arrow(table)
