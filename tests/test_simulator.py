@@ -305,6 +305,12 @@ def test_wrong_arguments_are_all_reported_at_once():
     assert "möglich: wohngeld, gewerbeanmeldung, baugenehmigung" in caught.value.text("de")
 
 
+def test_sizes_beyond_the_id_range_are_refused():
+    with pytest.raises(InputError) as caught:
+        list(simulate_event_log("wohngeld", "musterstadt", events=60_000_000))
+    assert [p.code for p in caught.value.problems] == ["simulate.size_limit"]
+
+
 def test_names_may_be_shortened_when_unambiguous():
     events, _ = simulated("bau", "muster dorf".replace(" ", ""), cases=5, seed=1)
     assert set(events[schema.SERVICE]) == {"Baugenehmigung"}

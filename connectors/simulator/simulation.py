@@ -34,6 +34,10 @@ from connectors.simulator.profiles import (
 )
 from connectors.simulator.services import SERVICES, Service
 
+#: Case numbers have seven digits; the event limit keeps every service below that.
+MAX_CASES = 9_999_999
+MAX_EVENTS = 50_000_000
+
 #: Columns that cannot be dropped: without them there is no log, or labels point nowhere.
 KEPT_COLUMNS: tuple[str, ...] = (*schema.REQUIRED_COLUMNS, schema.EVENT_ID)
 
@@ -164,7 +168,16 @@ def check_size(cases: int | None, events: int | None, seed: int, start: date) ->
                 "give either the number of cases or the number of events, not both",
             )
         )
-    for name, value in (("cases", cases), ("events", events)):
+    for name, value, limit in (("cases", cases, MAX_CASES), ("events", events, MAX_EVENTS)):
+        if value is not None and value > limit:
+            problems.append(
+                problem(
+                    "simulate.size_limit",
+                    f"{name} darf je Kommune höchstens {limit:,} sein".replace(",", "."),
+                    f"{name} must be at most {limit:,} per municipality",
+                    value=str(value),
+                )
+            )
         if value is not None and value < 1:
             problems.append(
                 problem(
