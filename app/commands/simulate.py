@@ -117,9 +117,14 @@ def simulate_command(
             progress=lambda done, total: advance(done, total),
         )
     rate = result.events / result.seconds if result.seconds else 0.0
+
+    def de(number: float) -> str:
+        return f"{number:,.0f}".replace(",", ".")
+
     say(
-        f"{result.cases:,} Vorgänge, {result.events:,} Ereignisse in {result.seconds:.1f} s "
-        f"({rate:,.0f} Ereignisse/s)".replace(",", "."),
+        f"{de(result.cases)} Vorgänge, {de(result.events)} Ereignisse in "
+        f"{result.seconds:.1f}".replace(".", ",")
+        + f" s ({de(rate)} Ereignisse/s)",
         f"{result.cases:,} cases, {result.events:,} events in {result.seconds:.1f} s "
         f"({rate:,.0f} events/s)",
     )
