@@ -121,10 +121,10 @@ def simulate_command(
     def de(number: float) -> str:
         return f"{number:,.0f}".replace(",", ".")
 
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
     say(
-        f"{de(result.cases)} Vorgänge, {de(result.events)} Ereignisse in "
-        f"{result.seconds:.1f}".replace(".", ",")
-        + f" s ({de(rate)} Ereignisse/s)",
+        f"{de(result.cases)} Vorgänge, {de(result.events)} Ereignisse in {seconds} s "
+        f"({de(rate)} Ereignisse/s)",
         f"{result.cases:,} cases, {result.events:,} events in {result.seconds:.1f} s "
         f"({rate:,.0f} events/s)",
     )
