@@ -32,19 +32,12 @@ def main(argv: list[str] | None = None) -> int:
 
     _register_commands()
     try:
-        cli(args=argv, standalone_mode=False)
+        # standalone mode: typer prints its own usage errors and exits with their code;
+        # everything else that escapes is ours to word.
+        cli(args=argv, standalone_mode=True, prog_name="amtsweg")
     except AmtswegError as exc:
         print_error(exc, language())
         return 2
-    except typer.Abort:
-        return 130
-    except SystemExit as exc:  # typer/click exit codes (usage errors, --help)
-        return int(exc.code or 0)
-    except Exception as exc:  # click's own usage errors come as ClickException
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0

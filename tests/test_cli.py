@@ -169,3 +169,12 @@ def test_errors_in_english_and_quiet(tmp_path: Path, export: tuple[Path, Path]) 
 
     quiet = amtsweg("--quiet", "info", str(csv), cwd=tmp_path)
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_usage_mistake_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    done = amtsweg("import", "--no-such-option", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "No such option" in done.stderr and "Traceback" not in done.stderr
+    missing = amtsweg("info", str(tmp_path / "fehlt.csv"), cwd=tmp_path)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "fehlt.csv" in missing.stderr
