@@ -22,8 +22,10 @@ service of its events):
   ``media_break`` / ``manual_reentry`` in the ``findings`` frame × 1,000 / cases.
 * ``kpi:levels_per_case`` / ``kpi:units_per_case`` — distinct government levels / org
   units a case passes, averaged over all cases (a case without any counts 0).
-* ``kpi:rework_rate`` — share of cases in which a step occurs more than once (lifecycle
-  ``start`` events are not counted as occurrences).
+* ``kpi:rework_rate`` — share of cases with rework: with ``findings``, cases with a
+  ``rework`` finding; without, cases in which a step occurs more than once at the same
+  government level (the detectors' rule: a repeat at another level is a duplicate
+  responsibility, not rework; lifecycle ``start`` events are not occurrences).
 * ``kpi:variants`` and ``kpi:variants_per_1000_cases`` — distinct step sequences
   (``process_map.variants``).
 * ``kpi:online_intake_share`` — share of cases whose first event has MEDIUM ``online``.
@@ -187,7 +189,12 @@ def kpi_table(
         schema.KPI_UNITS_PER_CASE,
         per_case=True,
     )
-    add(_rework_cases(occurrences, keys), schema.KPI_REWORK_RATE, per_case=True)
+    rework = (
+        _finding_cases(findings, keys, Burden.REWORK)
+        if findings is not None
+        else _rework_cases(occurrences, keys)
+    )
+    add(rework, schema.KPI_REWORK_RATE, per_case=True)
     add(_variant_counts(lf, keys), schema.KPI_VARIANTS, per_case=False)
     table[schema.KPI_VARIANTS] = table[schema.KPI_VARIANTS].astype("int64")
     table[schema.KPI_VARIANTS_PER_1000] = table[schema.KPI_VARIANTS] / cases * 1000.0
@@ -268,14 +275,23 @@ def _distinct_per_case(lf: nw.LazyFrame, keys: list[str], column: str) -> pd.Dat
 
 
 def _rework_cases(occurrences: nw.LazyFrame, keys: list[str]) -> pd.DataFrame:
+    level = [schema.LEVEL] if schema.LEVEL in occurrences.collect_schema().names() else []
     repeated = (
-        occurrences.group_by([*keys, schema.CASE, schema.ACTIVITY])
+        occurrences.group_by([*keys, schema.CASE, schema.ACTIVITY, *level], drop_null_keys=False)
         .agg(nw.len().alias("__k"))
         .filter(nw.col("__k") > 1)
         .select(*keys, schema.CASE)
         .unique()
     )
     return _counts(repeated, keys)
+
+
+def _finding_cases(findings: engine.FrameLike, keys: list[str], kind: Burden) -> pd.DataFrame:
+    """Distinct cases per group with at least one finding of ``kind``."""
+    _finding_counts(findings, keys, kind)  # checks the columns
+    fl = engine.as_lazy(findings)
+    cases = fl.filter(nw.col(schema.FINDING_BURDEN) == kind).select(*keys, schema.CASE).unique()
+    return _counts(cases, keys)
 
 
 def _online_intake(lf: nw.LazyFrame, keys: list[str]) -> pd.DataFrame:
@@ -628,13 +644,15 @@ def best_practice(
     municipality: str,
     service: str | None = None,
     activity_column: str = schema.ACTIVITY,
+    kpis: pd.DataFrame | None = None,
     top: int = 3,
 ) -> BestPractice:
     """Compare ``municipality`` with the best peer of its peer group (``overall_ranking``).
 
-    The summary names the ``top`` edges the municipality has more often than the best peer
-    (per 1,000 cases), the ``top`` the best peer has more often, and the best peer's most
-    common variant with its share in both.
+    The summary names, where ``kpis`` (:func:`kpi_table`) are given, the ``top`` KPIs in which
+    the municipality lags the best peer most (relative gap); then the ``top`` edges the
+    municipality has more often than the best peer (per 1,000 cases), the ``top`` the best
+    peer has more often, and the best peer's most common variant with its share in both.
     """
     rows = ranking[ranking[schema.MUNICIPALITY] == municipality]
     if service is not None and schema.SERVICE in ranking.columns:
@@ -689,7 +707,9 @@ def best_practice(
     own, other = _one(lf, municipality, service), _one(lf, best, service)
     edges = dfg_difference(process_map.process_map(own), process_map.process_map(other))
     variants = variant_difference(process_map.variants(own), process_map.variants(other))
-    de, en = _summary(municipality, best, edges, variants, top)
+    de, en = _kpi_gaps(kpis, municipality, best, service, top) if kpis is not None else ((), ())
+    edges_de, edges_en = _summary(municipality, best, edges, variants, top)
+    de, en = (*de, *edges_de), (*en, *edges_en)
     return BestPractice(municipality, service, best, edges, variants, de, en)
 
 
@@ -731,3 +751,72 @@ def _summary(
             f"{municipality} {top_b[schema.DIFF_A]:.0%}): {top_b[schema.VARIANT_TRACE]}"
         )
     return tuple(de), tuple(en)
+
+
+#: German and English names of the KPIs, for sentences.
+KPI_NAMES: dict[str, tuple[str, str]] = {
+    schema.KPI_THROUGHPUT_MEDIAN_DAYS: (
+        "Durchlaufzeit (Median, Tage)",
+        "throughput time (median, days)",
+    ),
+    schema.KPI_THROUGHPUT_P90_DAYS: (
+        "Durchlaufzeit (90-%-Perzentil, Tage)",
+        "throughput time (90th percentile, days)",
+    ),
+    schema.KPI_EUROS_PER_CASE: ("Kosten je Fall (Euro)", "cost per case (euros)"),
+    schema.KPI_MEDIA_BREAKS_PER_1000: (
+        "Medienbrüche je 1.000 Fälle",
+        "media breaks per 1,000 cases",
+    ),
+    schema.KPI_REENTRIES_PER_1000: (
+        "Mehrfacherfassungen je 1.000 Fälle",
+        "manual re-entries per 1,000 cases",
+    ),
+    schema.KPI_LEVELS_PER_CASE: ("Verwaltungsebenen je Fall", "government levels per case"),
+    schema.KPI_UNITS_PER_CASE: ("Organisationseinheiten je Fall", "org units per case"),
+    schema.KPI_REWORK_RATE: ("Anteil der Fälle mit Nacharbeit", "share of cases with rework"),
+    schema.KPI_VARIANTS_PER_1000: ("Varianten je 1.000 Fälle", "variants per 1,000 cases"),
+    schema.KPI_ONLINE_INTAKE_SHARE: ("Anteil Online-Eingang", "share of online intake"),
+    schema.KPI_FITNESS: (
+        "Übereinstimmung mit dem Referenzprozess",
+        "fitness against the reference process",
+    ),
+}
+
+
+def _kpi_gaps(
+    kpis: pd.DataFrame, municipality: str, best: str, service: str | None, top: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Sentences on the ``top`` KPIs where ``municipality`` is furthest behind ``best``."""
+    rows = kpis
+    if service is not None and schema.SERVICE in kpis.columns:
+        rows = kpis[kpis[schema.SERVICE] == service]
+    own = rows[rows[schema.MUNICIPALITY] == municipality]
+    other = rows[rows[schema.MUNICIPALITY] == best]
+    if own.empty or other.empty:
+        return (), ()
+    gaps = []
+    for kpi in (*LOWER_IS_BETTER, *HIGHER_IS_BETTER):
+        if kpi not in rows.columns:
+            continue
+        a, b = float(own.iloc[0][kpi]), float(other.iloc[0][kpi])
+        if a != a or b != b:  # NaN: not computed
+            continue
+        behind = (a - b) if kpi in LOWER_IS_BETTER else (b - a)
+        if behind <= 0:
+            continue
+        scale = max(abs(a), abs(b))
+        gaps.append((behind / scale, kpi, a, b))
+    order = (*LOWER_IS_BETTER, *HIGHER_IS_BETTER)
+    gaps.sort(key=lambda g: (-g[0], order.index(g[1])))  # ties in the KPI table's order
+    de, en = [], []
+    for _, kpi, a, b in gaps[:top]:
+        name_de, name_en = KPI_NAMES[kpi]
+        de.append(f"{name_de}: {municipality} {_number_de(a)}, {best} {_number_de(b)}.")
+        en.append(f"{name_en}: {municipality} {a:,.2f}, {best} {b:,.2f}.")
+    return tuple(de), tuple(en)
+
+
+def _number_de(value: float) -> str:
+    """``1234.5`` → ``1.234,50`` (German digit grouping and decimal comma)."""
+    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")

@@ -364,7 +364,8 @@ def annual_cost(
     ``annual = cases per year × (Σ priced seconds × rate / 3600 + material) / cases in the log
     + cases per year × material per case``, exact, rounded half up to the cent at the end.
     ``cases_per_year`` (:data:`CasesPerYear`) where known; else estimated from the log as
-    cases × 365 / days the log covers, rounded (``cost:cases_per_year_source`` = ``"log"``).
+    cases × 365 / days between the first and the last case's start (its first event), rounded
+    (``cost:cases_per_year_source`` = ``"log"``).
     Columns: keys, ``cost:cases``, ``cost:events``, ``cost:unpriced_events``,
     ``cost:hours_per_case``, ``cost:euros_per_case``, ``cost:cases_per_year``,
     ``cost:cases_per_year_source``, ``cost:hours_per_year``, ``cost:euros_per_year``,
@@ -493,14 +494,19 @@ def _sum_priced(priced: pd.DataFrame, group: list[str]) -> pd.DataFrame:
 
 
 def _case_volume(frame: engine.FrameLike, keys: list[str]) -> pd.DataFrame:
-    """Cases and first/last timestamp per group (for averages and annualising)."""
+    """Cases and the first and last case start per group (for averages and annualising).
+
+    Case starts, not first and last event: cases that arrived over a year span a year, however
+    long the last of them took to finish.
+    """
     lf = engine.as_lazy(frame)
+    starts = lf.group_by([*keys, schema.CASE]).agg(nw.col(schema.TIMESTAMP).min())
     aggs = [
-        nw.col(schema.CASE).n_unique().alias("cases"),
+        nw.len().alias("cases"),
         nw.col(schema.TIMESTAMP).min().alias("__first"),
         nw.col(schema.TIMESTAMP).max().alias("__last"),
     ]
-    out = lf.group_by(keys).agg(aggs).sort(keys) if keys else lf.select(aggs)
+    out = starts.group_by(keys).agg(aggs).sort(keys) if keys else starts.select(aggs)
     result = engine.to_pandas(out).reset_index(drop=True)
     result["cases"] = result["cases"].astype("int64")
     return result
