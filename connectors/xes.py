@@ -60,6 +60,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -78,7 +79,7 @@ from connectors.timestamps import parse_timestamps
 #: ``progress(done, total)``: bytes of the file read so far and the file's size.
 Progress = Callable[[float, float | None], None]
 
-_BLOCK = 8 << 20  # decompressed bytes per block of the fast reader
+_BLOCK = 4 << 20  # decompressed bytes per block of the fast reader
 _BATCH = 100_000  # events per batch of the lxml reader
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -223,7 +224,7 @@ class _Attributes:
     def add(self, owners: pl.DataFrame, long: pl.DataFrame) -> None:
         """Pivot a long block (_OWNER, _K, _T, _V) onto ``owners`` and type its columns."""
         if long.height == 0:
-            self.blocks.append(owners)
+            self._append(owners)
             return
         block_types = dict(long.group_by(_K).agg(pl.col(_T).unique()).iter_rows())
         conflicts = set()
@@ -247,7 +248,27 @@ class _Attributes:
             typed = self._typed(values, wide[self.index], key, kind)
             updates.append(typed)
         wide = wide.with_columns(updates)
-        self.blocks.append(owners.join(wide, on=self.index, how="left", maintain_order="left"))
+        if wide.height == owners.height and (wide[self.index] == owners[self.index]).all():
+            # every owner has attributes (the usual case): no join needed
+            wide = owners.hstack(wide.drop(self.index).get_columns())
+        else:
+            wide = owners.join(wide, on=self.index, how="left", maintain_order="left")
+        self._append(wide)
+
+    def _append(self, block: pl.DataFrame) -> None:
+        """Add ``block``; an owner cut by the block boundary (the last of the previous block
+        is the first of this one) becomes one row (the last value of a key given in both
+        pieces wins, as for a key given twice)."""
+        if self.blocks and block.height and self.blocks[-1].height:
+            before = self.blocks[-1]
+            if before[self.index][-1] == block[self.index][0]:
+                pieces = pl.concat([before.tail(1), block.head(1)], how="diagonal_relaxed")
+                joined = pieces.group_by(self.index).agg(pl.all().drop_nulls().last())
+                self.blocks[-1] = pl.concat(
+                    [before.head(before.height - 1), joined], how="diagonal_relaxed"
+                )
+                block = block.slice(1)
+        self.blocks.append(block)
 
     def _text(self, key: str) -> bool:
         """Kept as text: asked for, or a canonical text column (an id "007" stays "007")."""
@@ -412,8 +433,6 @@ class _Parts:
     first_loose_line: int | None = None
     log_attributes: dict[str, str] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
-    split_events: set[int] = field(default_factory=set)  # read in two blocks
-    split_traces: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.events = _Attributes(_EV, self.text_keys[0])
@@ -467,9 +486,6 @@ def _assemble(parts: _Parts) -> tuple[pl.DataFrame, list[Problem]]:
     assert events is not None and traces is not None
     if _TR not in traces.columns:
         traces = pl.DataFrame({_TR: pl.Series([], dtype=pl.Int64)})
-    # an event or trace cut by a block boundary comes in two pieces
-    events = _joined_pieces(events, _EV, parts.split_events)
-    traces = _joined_pieces(traces, _TR, parts.split_traces)
     warnings += parts.events.mixed(source=source) + parts.traces.mixed(source=source)
 
     with_events = events.select(pl.col(_TR).unique(maintain_order=True))
@@ -501,8 +517,11 @@ def _assemble(parts: _Parts) -> tuple[pl.DataFrame, list[Problem]]:
     traces = traces.rename({k: v for k, v in case_columns.items() if k in traces.columns})
     traces = with_events.join(traces, on=_TR, how="left", maintain_order="left")
     traces = _name_cases(traces, source=source, warnings=warnings, file=file)
-    frame = events.join(traces, on=_TR, how="left", maintain_order="left")
-    frame = frame.drop(_TR).rename({_EV: schema.SOURCE_ROW})
+    # traces are in file order and so are the events' traces: gather, do not copy the events
+    position = np.searchsorted(traces[_TR].to_numpy(), events[_TR].to_numpy())
+    per_event = traces.drop(_TR).gather(pl.Series(position, dtype=pl.Int64))
+    frame = events.drop(_TR).hstack(per_event.get_columns())
+    frame = frame.rename({_EV: schema.SOURCE_ROW})
     parts.details.update(
         traces=with_events.height,
         events=frame.height,
@@ -511,24 +530,6 @@ def _assemble(parts: _Parts) -> tuple[pl.DataFrame, list[Problem]]:
         log_attributes=dict(parts.log_attributes),
     )
     return frame, warnings
-
-
-def _joined_pieces(frame: pl.DataFrame, index: str, split: set[int]) -> pl.DataFrame:
-    """One row per owner: pieces of an owner cut by a block boundary are joined (the last
-    value of each attribute wins, as for a key given twice)."""
-    if not split or frame.height == 0:
-        return frame
-    pieces = frame.filter(pl.col(index).is_in(sorted(split)))
-    ids = pieces.group_by(index).len().filter(pl.col("len") > 1)[index]
-    if ids.len() == 0:
-        return frame
-    joined = (
-        pieces.filter(pl.col(index).is_in(ids.implode()))
-        .group_by(index)
-        .agg(pl.all().drop_nulls().last())
-    )
-    later = pl.col(index).is_in(ids.implode()) & ~pl.col(index).is_first_distinct()
-    return frame.filter(~later).update(joined, on=index)
 
 
 def _name_cases(
@@ -611,13 +612,34 @@ class _Source:
         self.progress = progress
 
     def read(self, n: int) -> bytes:
+        data = self._read(n)
+        self.report()
+        return data
+
+    def _read(self, n: int) -> bytes:
         try:
-            data = self.stream.read(n)
+            return self.stream.read(n)
         except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
             raise _damaged(self.file, exc) from None
+
+    def report(self) -> None:
         if self.progress is not None:
             self.progress(float(self.raw.tell()), float(self.size))
-        return data
+
+    def blocks(self, n: int) -> Iterator[bytes]:
+        """Blocks of ``n`` bytes; the next one is decompressed in a thread (zlib releases the
+        GIL) while the caller works on this one. Progress is reported from the caller's
+        thread."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._read, n)
+            while True:
+                data = pending.result()
+                if not data:
+                    self.report()
+                    return
+                pending = pool.submit(self._read, n)
+                self.report()
+                yield data
 
     def close(self) -> None:
         if self.stream is not self.raw:
@@ -707,18 +729,22 @@ def _utf8_declared(prolog: str) -> bool:
 # =========================================================================================
 # reading: the fast tokenizer
 # =========================================================================================
+#
+# A block of bytes is cut at every "<" into tags (numpy). Two shapes cover nearly every tag
+# of an XES file and are recognised by comparing bytes at fixed places: a flat attribute
+# written as <TYPE key="K" value="V"/> and a bare <event>, </event>, <trace>, </trace>; their
+# keys and values are copied out by their byte spans. Every other tag goes through regular
+# expressions (Polars for attribute tags in other forms, Python for the rest). Nesting is
+# checked with cumulative sums per level; anything outside the reader's shape raises
+# _Unsupported and the lxml reader reads the file instead.
 
 _WS = r"[ \t\r\n]"
 _NAME = r"[A-Za-z_][A-Za-z0-9_.:-]*"
-_SIMPLE_LEAF = (
-    r'^<(?:string|date|int|float|boolean|id) key="[^"<&]*" value="[^"<&]*" ?/>' + _WS + "*$"
-)
 _ANY_LEAF = (
     rf"^<(string|date|int|float|boolean|id){_WS}+(key|value){_WS}*={_WS}*"
     rf"""(?:"([^"<]*)"|'([^'<]*)'){_WS}+(key|value){_WS}*={_WS}*"""
     rf"""(?:"([^"<]*)"|'([^'<]*)'){_WS}*/>{_WS}*$"""
 )
-_STRUCTURAL = {"<trace>": 1, "</trace>": -1, "<event>": 1, "</event>": -1}
 _TAG = re.compile(
     rf"""^<(?:/({_NAME}){_WS}*|({_NAME})((?:{_WS}+{_NAME}{_WS}*={_WS}*(?:"[^"<]*"|'[^'<]*'))*)"""
     rf"""{_WS}*(/?))>{_WS}*$"""
@@ -728,40 +754,73 @@ _COMMENT = re.compile(rb"<!--(.*?)-->", re.S)
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
+# name codes: 1..6 the attribute types (in _LEAF_TYPES order), then event, trace, log;
+# other element names get codes from 10 on, per file
+_EVENT, _TRACE, _LOG = 7, 8, 9
+_OPENERS = [f"<{t} key=".encode() for t in _LEAF_TYPES]
+_BARE = {b"<event>": (_EVENT, 1), b"</event>": (_EVENT, -1), b"<trace>": (_TRACE, 1),
+         b"</trace>": (_TRACE, -1)}  # fmt: skip
+_VALUE_EQ = b'" value='
+_PAD = 16  # bytes of padding after a block, so fixed-width gathers never run past it
+_TAIL = 16  # whitespace after a tag checked at once; longer runs are checked one by one
+_IS_WS = np.zeros(256, dtype=bool)
+_IS_WS[[9, 10, 13, 32]] = True
+_ALL_ONES = np.uint64(0x0101010101010101)  # eight True bytes as one word
+
 
 @dataclass
 class _FastState:
-    stack: list[tuple[int, str]] = field(default_factory=list)  # open (level, name)
+    stack: list[tuple[int, int]] = field(default_factory=list)  # open (level, name code)
     root_seen: bool = False
     events: int = 0
     traces: int = 0
+    codes: dict[str, int] = field(
+        default_factory=lambda: {
+            **{t: i + 1 for i, t in enumerate(_LEAF_TYPES)},
+            _EVENT_TAG: _EVENT,
+            _TRACE_TAG: _TRACE,
+            _LOG_TAG: _LOG,
+        }
+    )
+
+    def code(self, name: str) -> int:
+        return self.codes.setdefault(name, len(self.codes) + 1)
 
 
 def _fast_parts(file: Path, prolog: _Prolog, progress: Progress | None, parts: _Parts) -> None:
     state = _FastState()
     with _Source(file, progress) as src:
-        src.read(len(prolog.head))  # already in prolog.head
+        skipped = 0
+        while skipped < len(prolog.head):  # already in prolog.head
+            got = len(src.read(len(prolog.head) - skipped))
+            if not got:
+                break
+            skipped += got
         carry = prolog.head[prolog.root :]
-        eof = False
-        while not eof:
-            more = src.read(_BLOCK)
-            eof = not more
-            data = carry + more
-            if eof:
-                block, carry = data, b""
-            else:
-                # cut before an event where possible, so that events are rarely cut in two
-                cut = data.rfind(b"<event", len(data) // 2)
-                cut = cut if cut != -1 else data.rfind(b"<")
-                opened = data.rfind(b"<!--")
-                if opened != -1 and data.find(b"-->", opened) == -1:
-                    cut = min(cut, opened)
-                if cut <= 0:
-                    carry = data
-                    continue
-                block, carry = data[:cut], data[cut:]
-            if block:
-                _fast_block(block, state, parts)
+        blocks = src.blocks(_BLOCK)
+        try:
+            eof = False
+            while not eof:
+                more = next(blocks, b"")
+                eof = not more
+                data = carry + more
+                if eof:
+                    block, carry = data, b""
+                else:
+                    # cut before an event where possible, so that events are rarely cut in two
+                    cut = data.rfind(b"<event", len(data) // 2)
+                    cut = cut if cut != -1 else data.rfind(b"<")
+                    opened = data.rfind(b"<!--")
+                    if opened != -1 and data.find(b"-->", opened) == -1:
+                        cut = min(cut, opened)
+                    if cut <= 0:
+                        carry = data
+                        continue
+                    block, carry = data[:cut], data[cut:]
+                if block:
+                    _fast_block(block, state, parts)
+        finally:
+            blocks.close()  # waits for a read under way before the file is closed
     if state.stack or not state.root_seen:
         raise _Unsupported("document not closed")
     parts.traces_seen = state.traces
@@ -779,227 +838,300 @@ def _fast_block(block: bytes, state: _FastState, parts: _Parts) -> None:
         codecs.utf_8_decode(block, "strict", True)
     except UnicodeDecodeError as exc:
         raise _Unsupported("not utf-8") from exc
-    raw = np.frombuffer(block, dtype=np.uint8)
-    controls = int(np.count_nonzero(raw < 32))
-    if controls != block.count(b"\n") + block.count(b"\t") + block.count(b"\r"):
+    size = len(block)
+    raw = np.frombuffer(block + b"\0" * _PAD, dtype=np.uint8)
+    body = raw[:size]
+    controls = int(np.count_nonzero(body < 32))
+    if controls and controls != sum(int(np.count_nonzero(body == c)) for c in (9, 10, 13)):
         raise _Unsupported("control character")
-    starts = np.flatnonzero(raw == 60)
+    starts = np.flatnonzero(body == 60)
     if len(starts) == 0 or starts[0] != 0:
         if block.strip(b" \t\r\n"):
             raise _Unsupported("text outside tags")
         return
-    offsets = np.empty(len(starts) + 1, dtype=np.int32)
-    offsets[:-1] = starts
-    offsets[-1] = len(block)
-    tokens = pl.from_arrow(
-        pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(block))
-    )
-    frame = _tokens(tokens.alias("t"))
-    _structure(frame, state, parts)
+    tags = _Tags(raw, size, starts)
+    _structure(tags, state, parts, block)
 
 
-def _tokens(t: pl.Series) -> pl.DataFrame:
-    """Each tag as (name, kind 1 open / -1 close / 0 empty, key, value)."""
-    col = pl.col("t")
-    frame = pl.DataFrame({"t": t}).with_columns(
-        col.str.contains(_SIMPLE_LEAF).alias("simple"),
-        col.str.strip_chars_end(" \t\r\n")
-        .replace_strict(_STRUCTURAL, default=None, return_dtype=pl.Int8)
-        .alias("structural"),
-    )
-    parts = frame.select(
-        pl.when(pl.col("simple")).then(col).otherwise(None).str.split_exact('"', 4).alias("p"),
-        pl.col("simple"),
-        pl.col("structural"),
-        col.str.strip_chars_end(" \t\r\n")
-        .str.strip_prefix("</")
-        .str.strip_prefix("<")
-        .str.strip_suffix(">")
-        .alias("sname"),
-    ).unnest("p")
-    out = parts.select(
-        pl.when(pl.col("simple"))
-        .then(pl.col("field_0").str.strip_prefix("<").str.strip_suffix(" key="))
-        .when(pl.col("structural").is_not_null())
-        .then(pl.col("sname"))
-        .alias("name"),
-        pl.when(pl.col("simple"))
-        .then(pl.lit(0, pl.Int8))
-        .otherwise(pl.col("structural"))
-        .alias("kind"),
-        pl.col("field_1").alias("key"),
-        pl.col("field_3").alias("value"),
-    )
-    rest = np.flatnonzero(out["kind"].is_null().to_numpy())
-    if len(rest):
-        out = _other_tokens(out, t, rest)
-    return out
+class _Tags:
+    """The tags of one block: name code, kind (1 open, -1 close, 0 empty element) and, for
+    attribute elements, where key and value are (byte spans) or their text (other forms)."""
+
+    def __init__(self, raw: np.ndarray, size: int, starts: np.ndarray):
+        self.raw = raw
+        n = len(starts)
+        self.starts = starts
+        ends = np.empty(n, dtype=np.int64)
+        ends[:-1] = starts[1:]
+        ends[-1] = size
+        self.code = np.zeros(n, dtype=np.int16)
+        self.kind = np.zeros(n, dtype=np.int8)
+        self.known = np.zeros(n, dtype=bool)
+        self.key_at = np.zeros(n, dtype=np.int64)
+        self.key_len = np.zeros(n, dtype=np.int64)
+        self.value_at = np.zeros(n, dtype=np.int64)
+        self.value_len = np.zeros(n, dtype=np.int64)
+        self.other_key: dict[int, str | None] = {}
+        self.other_value: dict[int, str | None] = {}
+        head = _words(raw, starts)
+        gt = np.full(n, -1, dtype=np.int64)  # where each recognised tag's ">" is
+
+        # <TYPE key="K" value="V"/>: exactly four quotes, the bytes between them as written
+        quotes = np.flatnonzero(raw[:size] == 34)
+        first = np.searchsorted(quotes, starts)
+        count = np.searchsorted(quotes, ends) - first
+        four = np.flatnonzero(count == 4)
+        if len(four):
+            q = quotes[first[four, None] + np.arange(4)]
+            ok = np.zeros(len(four), dtype=bool)
+            code = np.zeros(len(four), dtype=np.int16)
+            opener_width = q[:, 0] - starts[four]
+            h = head[four]
+            for i, opener in enumerate(_OPENERS):
+                match = (opener_width == len(opener)) & _starts_with(h, opener)
+                ok |= match
+                code[match] = i + 1
+            ok &= (q[:, 2] - q[:, 1] == len(_VALUE_EQ)) & _starts_with(
+                _words(raw, q[:, 1]), _VALUE_EQ
+            )
+            after = _words(raw, q[:, 3] + 1)
+            close = _starts_with(after, b"/>")
+            spaced = _starts_with(after, b" />")
+            ok &= close | spaced
+            hit = four[ok]
+            qq = q[ok]
+            self.code[hit] = code[ok]
+            self.known[hit] = True
+            self.key_at[hit] = qq[:, 0] + 1
+            self.key_len[hit] = qq[:, 1] - qq[:, 0] - 1
+            self.value_at[hit] = qq[:, 2] + 1
+            self.value_len[hit] = qq[:, 3] - qq[:, 2] - 1
+            gt[hit] = qq[:, 3] + np.where(spaced[ok], 3, 2)
+
+        # <event>, </event>, <trace>, </trace>
+        bare = np.flatnonzero((count == 0) & ~self.known)
+        h = head[bare]
+        for text, (code_, kind) in _BARE.items():
+            match = bare[_starts_with(h, text)]
+            self.code[match] = code_
+            self.kind[match] = kind
+            self.known[match] = True
+            gt[match] = starts[match] + len(text) - 1
+
+        # after a recognised tag only whitespace may follow up to the next tag
+        known = np.flatnonzero(self.known)
+        tail = ends[known] - gt[known] - 1
+        window = _windows(raw, gt[known] + 1, _TAIL)
+        blank_bytes = _IS_WS[window] | (np.arange(_TAIL, dtype=np.int64) >= tail[:, None])
+        blank = np.all(blank_bytes.view(np.uint64) == _ALL_ONES, axis=1)
+        for i in np.flatnonzero(blank & (tail > _TAIL)):
+            at = gt[known[i]] + 1 + _TAIL
+            blank[i] = bool(np.all(_IS_WS[raw[at : ends[known[i]]]]))
+        self.known[known[~blank]] = False  # text after a tag: left to the general rules
+        self.others = np.flatnonzero(~self.known)
+        self.ends = ends
+
+    def resolve_others(self, state: _FastState) -> None:
+        """Name, kind, key and value of the tags the byte comparisons did not recognise."""
+        if len(self.others) == 0:
+            return
+        spans = [bytes(self.raw[a:b]).decode("utf-8") for a, b in
+                 zip(self.starts[self.others], self.ends[self.others], strict=True)]  # fmt: skip
+        texts = pl.Series("t", spans, dtype=pl.String).to_frame()
+        leaf = texts.select(pl.col("t").str.extract_groups(_ANY_LEAF).alias("g")).unnest("g")
+        k1 = pl.coalesce(pl.col("3"), pl.col("4"))
+        k2 = pl.coalesce(pl.col("6"), pl.col("7"))
+        leaf = leaf.select(
+            pl.col("1").alias("name"),
+            pl.when(pl.col("2") == "key").then(k1).otherwise(k2).alias("key"),
+            pl.when(pl.col("2") == "value").then(k1).otherwise(k2).alias("value"),
+            (pl.col("2") != pl.col("5")).alias("ok"),
+        )
+        if not leaf.select((pl.col("ok") | pl.col("name").is_null()).all()).item():
+            raise _Unsupported("attribute given twice")
+        rows = zip(leaf["name"].to_list(), leaf["key"].to_list(), leaf["value"].to_list(),
+                   spans, self.others.tolist(), strict=True)  # fmt: skip
+        for name, key, value, text, at in rows:
+            kind = 0
+            if name is None:
+                m = _TAG.match(text)
+                if m is None:
+                    raise _Unsupported("unusual markup")
+                if m.group(1) is not None:
+                    name, kind = m.group(1), -1
+                else:
+                    found: dict[str, str] = {}
+                    for a in _ATTRIBUTE.finditer(m.group(3)):
+                        if a.group(1) in found:
+                            raise _Unsupported("attribute given twice")
+                        found[a.group(1)] = a.group(2) if a.group(2) is not None else a.group(3)
+                    name, kind = m.group(2), 0 if m.group(4) else 1
+                    key, value = found.get(_KEY), found.get(_VALUE)
+            self.code[at] = state.code(name)
+            self.kind[at] = kind
+            self.other_key[at] = key
+            self.other_value[at] = value
+
+    def texts(self, at: np.ndarray) -> tuple[pl.Series, pl.Series]:
+        """Keys and values of the attribute tags ``at`` (in that order), as raw text."""
+        is_other = np.isin(at, self.others)
+        keys = _spans(self.raw, self.key_at[at], np.where(is_other, 0, self.key_len[at]))
+        values = _spans(self.raw, self.value_at[at], np.where(is_other, 0, self.value_len[at]))
+        if is_other.any():
+            where = pl.Series(np.flatnonzero(is_other), dtype=pl.Int64)
+            chosen = at[is_other].tolist()
+            keys = keys.scatter(
+                where, pl.Series([self.other_key[i] for i in chosen], dtype=pl.String)
+            )
+            values = values.scatter(
+                where, pl.Series([self.other_value[i] for i in chosen], dtype=pl.String)
+            )
+        return keys, values
 
 
-def _other_tokens(out: pl.DataFrame, t: pl.Series, rest: np.ndarray) -> pl.DataFrame:
-    """Tags that are neither the usual attribute form nor a bare trace/event tag."""
-    others = t.gather(rest).to_frame("t")
-    leaf = others.select(pl.col("t").str.extract_groups(_ANY_LEAF).alias("g")).unnest("g")
-    k1 = pl.coalesce(pl.col("3"), pl.col("4"))
-    k2 = pl.coalesce(pl.col("6"), pl.col("7"))
-    leaf = leaf.select(
-        pl.col("1").alias("name"),
-        pl.when(pl.col("2") == "key").then(k1).otherwise(k2).alias("key"),
-        pl.when(pl.col("2") == "value").then(k1).otherwise(k2).alias("value"),
-        (pl.col("2") != pl.col("5")).alias("ok"),
-    )
-    name = leaf["name"].to_list()
-    key = leaf["key"].to_list()
-    value = leaf["value"].to_list()
-    kind: list[int | None] = [0 if n is not None else None for n in name]
-    if not leaf.select((pl.col("ok") | pl.col("name").is_null()).all()).item():
-        raise _Unsupported("attribute given twice")
-    texts = others["t"].to_list()
-    for i, n in enumerate(name):
-        if n is not None:
-            continue
-        m = _TAG.match(texts[i])
-        if m is None:
-            raise _Unsupported("unusual markup")
-        if m.group(1) is not None:
-            name[i], kind[i] = m.group(1), -1
-            continue
-        found: dict[str, str] = {}
-        for a in _ATTRIBUTE.finditer(m.group(3)):
-            if a.group(1) in found:
-                raise _Unsupported("attribute given twice")
-            found[a.group(1)] = a.group(2) if a.group(2) is not None else a.group(3)
-        name[i] = m.group(2)
-        kind[i] = 0 if m.group(4) else 1
-        key[i], value[i] = found.get(_KEY), found.get(_VALUE)
-        if name[i] == _LOG_TAG and kind[i] == 1:
-            # remembered only for log attributes' sake; nothing to do
-            pass
-    idx = pl.Series(rest, dtype=pl.Int64)
-    return out.with_columns(
-        out["name"].scatter(idx, pl.Series(name, dtype=pl.String)),
-        out["kind"].scatter(idx, pl.Series(kind, dtype=pl.Int8)),
-        out["key"].scatter(idx, pl.Series(key, dtype=pl.String)),
-        out["value"].scatter(idx, pl.Series(value, dtype=pl.String)),
-    )
+def _words(raw: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The 16 bytes from each position ``at`` as two little-endian 64-bit words per row."""
+    return np.ascontiguousarray(_windows(raw, at, 16)).view("<u8")
 
 
-def _structure(frame: pl.DataFrame, state: _FastState, parts: _Parts) -> None:
+def _pattern(text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """``text`` (at most 16 bytes) as two words and the mask of the bytes it covers."""
+    padded = text.ljust(16, b"\0")
+    mask = (b"\xff" * len(text)).ljust(16, b"\0")
+    return np.frombuffer(padded, dtype="<u8"), np.frombuffer(mask, dtype="<u8")
+
+
+def _starts_with(words: np.ndarray, text: bytes) -> np.ndarray:
+    """Rows of ``words`` (see :func:`_words`) whose bytes begin with ``text``."""
+    pattern, mask = _pattern(text)
+    return ((words[:, 0] & mask[0]) == pattern[0]) & ((words[:, 1] & mask[1]) == pattern[1])
+
+
+def _windows(raw: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
+    """``width`` bytes from each position ``at`` (rows of a strided view: no index matrix)."""
+    return np.lib.stride_tricks.sliding_window_view(raw, width)[at]
+
+
+def _spans(raw: np.ndarray, at: np.ndarray, length: np.ndarray) -> pl.Series:
+    """The byte spans (start, length) of ``raw`` as text, copied into one compact buffer."""
+    offsets = np.zeros(len(at) + 1, dtype=np.int64)
+    np.cumsum(length, out=offsets[1:])
+    total = int(offsets[-1])
+    index = np.repeat(at - offsets[:-1], length) + np.arange(total, dtype=np.int64)
+    data = raw[index]
+    array = pa.LargeStringArray.from_buffers(len(at), pa.py_buffer(offsets), pa.py_buffer(data))
+    return pl.Series(array)
+
+
+def _structure(tags: _Tags, state: _FastState, parts: _Parts, block: bytes) -> None:
     """Check nesting and XES structure of one block; add its events and attributes."""
+    tags.resolve_others(state)
+    kind, code = tags.kind, tags.code
+    n = len(kind)
     base = len(state.stack)
-    kind = pl.col("kind")
-    name = pl.col("name")
-    frame = frame.with_columns((pl.lit(base) + kind.cum_sum()).alias("after"))
-    frame = frame.with_columns(
-        pl.when(kind == -1)
-        .then(pl.col("after") + 1)
-        .otherwise(pl.col("after") + (kind == 0))
-        .cast(pl.Int32)
-        .alias("level")
-    )
-    if frame["after"].min() < 0:
+    after = base + np.cumsum(kind, dtype=np.int64)
+    if n and after.min() < 0:
         raise _Unsupported("close tag without open tag")
+    level = after + (kind == 0)
+    level[kind == -1] += 1
 
     # every level alternates open, close, open, ... and a close names its open
-    carried = pl.DataFrame(
-        {
-            "level": [lvl for lvl, _ in state.stack],
-            "kind": [1] * base,
-            "name": [n for _, n in state.stack],
-        },
-        schema={"level": pl.Int32, "kind": pl.Int8, "name": pl.String},
-    )
-    tags = pl.concat([carried, frame.filter(kind != 0).select("level", "kind", "name")])
-    checked = tags.with_columns(
-        kind.shift(1).over("level").alias("pk"), name.shift(1).over("level").alias("pn")
-    )
-    wrong = checked.filter(
-        (pl.col("pk").is_null() & (kind == -1))
-        | (pl.col("pk") == kind)
-        | ((kind == -1) & (name != pl.col("pn")))
-    )
-    if wrong.height:
+    marks = np.flatnonzero(kind != 0)
+    lv = np.concatenate([[lvl for lvl, _ in state.stack], level[marks]]).astype(np.int64)
+    kd = np.concatenate([np.ones(base, dtype=np.int8), kind[marks]])
+    cd = np.concatenate([[c for _, c in state.stack], code[marks]]).astype(np.int16)
+    order = np.argsort(lv, kind="stable")
+    lv, kd, cd = lv[order], kd[order], cd[order]
+    same = lv[1:] == lv[:-1]
+    group_start = np.concatenate([[True], ~same]) if len(lv) else np.zeros(0, dtype=bool)
+    if (
+        np.any(group_start & (kd == -1))
+        or np.any(same & (kd[1:] == kd[:-1]))
+        or np.any(same & (kd[1:] == -1) & (cd[1:] != cd[:-1]))
+    ):
         raise _Unsupported("tags do not match")
-    last = tags.group_by("level").agg(kind.last(), name.last()).filter(kind == 1).sort("level")
-    roots = frame.filter((pl.col("level") == 1) & (kind != -1))
-    if roots.height:
-        if (
-            state.root_seen
-            or roots.height > 1
-            or roots["name"][0] != _LOG_TAG
-            or roots["kind"][0] != 1
-        ):
+    group_end = np.concatenate([~same, [True]]) if len(lv) else np.zeros(0, dtype=bool)
+    still_open = group_end & (kd == 1)
+    new_stack = sorted(zip(lv[still_open].tolist(), cd[still_open].tolist(), strict=True))
+
+    roots = np.flatnonzero((level == 1) & (kind != -1))
+    if len(roots):
+        if state.root_seen or len(roots) > 1 or code[roots[0]] != _LOG or kind[roots[0]] != 1:
             raise _Unsupported("root is not one <log>")
         state.root_seen = True
-    if frame.filter(pl.col("level") == 1).height and not state.root_seen:
+    if not state.root_seen:
         raise _Unsupported("no root")
 
-    level2 = next((n for lvl, n in state.stack if lvl == 2), None)
-    frame = frame.with_columns(
-        pl.when((kind == 1) & (pl.col("level") == 2))
-        .then(name)
-        .forward_fill()
-        .fill_null(pl.lit(level2, dtype=pl.String))
-        .alias("anc2")
+    # the element at level 2 that each tag is inside of (a trace, or the log's metadata)
+    level2 = next((c for lvl, c in state.stack if lvl == 2), -1)
+    opens2 = np.where((kind == 1) & (level == 2), np.arange(n), -1)
+    last2 = np.maximum.accumulate(opens2) if n else opens2
+    anc2 = np.where(last2 >= 0, code[np.maximum(last2, 0)], level2)
+    leaf = (kind == 0) & (code >= 1) & (code <= len(_LEAF_TYPES))
+    leaf &= np.isin(np.arange(n), tags.others, invert=True) | _has_key_and_value(tags, n)
+    in_trace = (level >= 3) & (anc2 == _TRACE)
+    is_event = (code == _EVENT) & (kind != 0)
+    allowed = np.where(
+        in_trace,
+        np.where(level == 3, leaf | is_event, (level == 4) & leaf),
+        ~((code == _TRACE) & (level != 2)) & (code != _EVENT),
     )
-    level = pl.col("level")
-    leaf = (kind == 0) & name.is_in(_LEAF_TYPES) & pl.col("key").is_not_null()
-    leaf = leaf & pl.col("value").is_not_null()
-    in_trace = (level >= 3) & (pl.col("anc2") == _TRACE_TAG)
-    is_event = (name == _EVENT_TAG) & (kind != 0)
-    allowed = (
-        pl.when(~in_trace)
-        .then(
-            # trace and event tags belong in one place only
-            ~((name == _TRACE_TAG) & (level != 2)) & ~(name == _EVENT_TAG)
-        )
-        .when(level == 3)
-        .then(leaf | is_event)
-        .when(level == 4)
-        .then(leaf)
-        .otherwise(False)
-    )
-    if not frame.select(allowed.all()).item():
+    if not allowed.all():
         raise _Unsupported("nested attributes or elements the fast reader does not know")
 
-    frame = frame.with_columns(
-        (pl.lit(state.events, pl.Int64) + ((kind == 1) & (name == _EVENT_TAG)).cum_sum()).alias(
-            _EV
-        ),
-        (
-            pl.lit(state.traces, pl.Int64)
-            + ((kind != -1) & (name == _TRACE_TAG) & (level == 2)).cum_sum()
-        ).alias(_TR),
+    event_no = state.events + np.cumsum((kind == 1) & (code == _EVENT), dtype=np.int64)
+    trace_no = state.traces + np.cumsum(
+        (kind != -1) & (code == _TRACE) & (level == 2), dtype=np.int64
     )
-    events = frame.filter((kind == 1) & (name == _EVENT_TAG)).select(_EV, _TR)
-    if any(lvl == 3 and n == _EVENT_TAG for lvl, n in state.stack):
+    opened = np.flatnonzero((kind == 1) & (code == _EVENT))
+    events = pl.DataFrame({_EV: event_no[opened], _TR: trace_no[opened]})
+    if any(lvl == 3 and c == _EVENT for lvl, c in state.stack):
         # an event cut by the block boundary: its attributes here join its row from before
-        parts.split_events.add(state.events)
-        events = pl.concat(
-            [pl.DataFrame({_EV: [state.events], _TR: [state.traces]}, schema=events.schema), events]
-        )
-    if any(lvl == 2 and n == _TRACE_TAG for lvl, n in state.stack):
-        parts.split_traces.add(state.traces)
-    attrs = frame.filter(leaf & in_trace).select(
-        level, pl.col(_EV), pl.col(_TR), name.alias(_T), pl.col("key"), pl.col("value")
+        carried = pl.DataFrame({_EV: [state.events], _TR: [state.traces]}, schema=events.schema)
+        events = pl.concat([carried, events])
+
+    at = np.flatnonzero(leaf & in_trace)
+    keys, values = tags.texts(at)
+    attrs = pl.DataFrame(
+        {
+            "level": level[at],
+            _OWNER: np.where(level[at] == 4, event_no[at], trace_no[at]),
+            _T: pl.Series(code[at], dtype=pl.Int16).replace_strict(
+                list(range(1, len(_LEAF_TYPES) + 1)), list(_LEAF_TYPES), return_dtype=pl.String
+            ),
+            _K: keys,
+            _V: values,
+        }
     )
     attrs = _normalised(attrs)
-    event_long = attrs.filter(level == 4).select(pl.col(_EV).alias(_OWNER), _K, _T, _V)
-    trace_long = attrs.filter(level == 3).select(pl.col(_TR).alias(_OWNER), _K, _T, _V)
+    event_long = attrs.filter(pl.col("level") == 4).drop("level")
+    trace_long = attrs.filter(pl.col("level") == 3).drop("level")
     parts.add(events, event_long, trace_long)
-    log_attrs = frame.filter(leaf & (level == 2))
-    for k, v in zip(log_attrs["key"].to_list(), log_attrs["value"].to_list(), strict=True):
-        parts.log_attributes.setdefault(_attribute_text(k), _attribute_text(v))
 
-    state.events = int(frame[_EV][-1])
-    state.traces = int(frame[_TR][-1])
-    state.stack = list(zip(last["level"].to_list(), last["name"].to_list(), strict=True))
+    log_level = np.flatnonzero(leaf & (level == 2))
+    if len(log_level):
+        log_keys, log_values = tags.texts(log_level)
+        for k, v in zip(log_keys.to_list(), log_values.to_list(), strict=True):
+            parts.log_attributes.setdefault(_attribute_text(k), _attribute_text(v))
+
+    if n:
+        state.events = int(event_no[-1])
+        state.traces = int(trace_no[-1])
+    state.stack = new_stack
+
+
+def _has_key_and_value(tags: _Tags, n: int) -> np.ndarray:
+    """For tags read by the general rules: whether they name both key and value."""
+    has = np.zeros(n, dtype=bool)
+    for at in tags.others.tolist():
+        has[at] = tags.other_key.get(at) is not None and tags.other_value.get(at) is not None
+    return has
 
 
 def _normalised(attrs: pl.DataFrame) -> pl.DataFrame:
     """Keys and values as an XML parser reports them (whitespace normalised, entities)."""
     special = r"[\t\r\n&]"
-    out = attrs.rename({"key": _K, "value": _V})
+    out = attrs
     for column in (_K, _V):
         needs = out[column].str.contains(special)
         if needs.any():
