@@ -38,7 +38,7 @@ from fractions import Fraction
 import narwhals as nw
 import pandas as pd
 
-from analyzer import engine, schema
+from analyzer import engine, schema, steps
 from analyzer.cost_tables import (
     BurdenCosting,
     Career,
@@ -278,10 +278,10 @@ def _measured(lf: nw.LazyFrame, label_column: str) -> nw.LazyFrame:
     Lifecycle ``start`` events are dropped afterwards: they open an occurrence.
     """
     columns = lf.collect_schema().names()
-    order = [c for c in (schema.TIMESTAMP, schema.EVENT_ID) if c in columns]
+    order = steps.order_columns(columns)
     duration = None
     if schema.START_TIMESTAMP in columns:
-        span = _seconds(nw.col(schema.TIMESTAMP) - nw.col(schema.START_TIMESTAMP))
+        span = steps.seconds_between(schema.START_TIMESTAMP, schema.TIMESTAMP)
         duration = nw.when(span >= 0).then(span)
     if schema.LIFECYCLE in columns:
         lifecycle = nw.col(schema.LIFECYCLE).str.to_lowercase()
@@ -294,17 +294,13 @@ def _measured(lf: nw.LazyFrame, label_column: str) -> nw.LazyFrame:
             .alias("__prev_ts"),
         )
         paired = nw.when((nw.col("__lc") == "complete") & (nw.col("__prev_lc") == "start")).then(
-            _seconds(nw.col(schema.TIMESTAMP) - nw.col("__prev_ts"))
+            steps.seconds_between("__prev_ts", schema.TIMESTAMP)
         )
         duration = paired if duration is None else nw.coalesce(duration, paired)
         lf = lf.filter((nw.col("__lc") != "start") | nw.col("__lc").is_null())
     if duration is None:
         duration = nw.lit(None, dtype=nw.Float64)
     return lf.with_columns(duration.cast(nw.Float64).alias(_DUR))
-
-
-def _seconds(delta: nw.Expr) -> nw.Expr:
-    return delta.dt.total_microseconds().cast(nw.Float64) / 1_000_000
 
 
 # --- cost per case and per year ------------------------------------------------------------------
@@ -912,7 +908,7 @@ _CITIZEN_COLUMNS = (
 def _trips(lf: nw.LazyFrame, keys: list[str], *, default_level: str) -> dict[tuple, dict]:
     """Visits per group and level: in-person events whose predecessor in the case is not."""
     columns = lf.collect_schema().names()
-    order = [c for c in (schema.TIMESTAMP, schema.EVENT_ID) if c in columns]
+    order = steps.order_columns(columns)
     in_person = nw.col(schema.MEDIUM) == Medium.IN_PERSON
     level = nw.col(schema.LEVEL) if schema.LEVEL in columns else nw.lit(None, dtype=nw.String)
     previous = nw.col(schema.MEDIUM).shift(1).over(schema.CASE, order_by=order)

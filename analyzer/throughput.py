@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import narwhals as nw
 import pandas as pd
 
-from analyzer import engine, schema
+from analyzer import engine, schema, steps
 
 SECONDS_PER_DAY = 86_400
 _BEGIN = "__begin"
@@ -51,13 +51,7 @@ def case_spans(frame: engine.FrameLike, *, by: Sequence[str] = ()) -> nw.LazyFra
         )
     )
     spans = spans.with_columns(nw.min_horizontal(_BEGIN, "__first").alias(_BEGIN))
-    return spans.select(
-        *by,
-        schema.CASE,
-        (
-            (nw.col(_END) - nw.col(_BEGIN)).dt.total_microseconds().cast(nw.Float64) / 1_000_000
-        ).alias(_SECONDS),
-    )
+    return spans.select(*by, schema.CASE, steps.seconds_between(_BEGIN, _END).alias(_SECONDS))
 
 
 def throughput_days(
