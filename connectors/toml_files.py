@@ -127,15 +127,12 @@ class TomlChecker:
     def unknown(self, key: str, allowed: Iterable[str], *, at: str, section: str = "") -> None:
         """A problem for ``key`` not being one of ``allowed``, with the closest as a hint."""
         allowed = [str(a) for a in allowed]
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint_de = f"; meinten Sie „{close[0]}“?" if close else ""
-        hint_en = f"; did you mean '{close[0]}'?" if close else ""
-        where_de = f" in [{section}]" if section else ""
-        where_en = f" in [{section}]" if section else ""
+        hint_de, hint_en = _closest(key, allowed)
+        where = f" in [{section}]" if section else ""
         self.bad(
             "unknown_key",
-            f"unbekannter Schlüssel „{key}“{where_de}{hint_de} Erlaubt: {', '.join(allowed)}",
-            f"unknown key '{key}'{where_en}{hint_en} Allowed: {', '.join(allowed)}",
+            f"unbekannter Schlüssel „{key}“{where}{hint_de} Erlaubt: {', '.join(allowed)}",
+            f"unknown key '{key}'{where}{hint_en} Allowed: {', '.join(allowed)}",
             at=at,
         )
 
@@ -182,9 +179,7 @@ class TomlChecker:
         allowed = [str(a) for a in allowed]
         if isinstance(value, str) and value in allowed:
             return value
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
-        hint_de = f"; meinten Sie „{close[0]}“?" if close else ""
-        hint_en = f"; did you mean '{close[0]}'?" if close else ""
+        hint_de, hint_en = _closest(str(value), allowed)
         self.bad(
             "unknown_value",
             f"unbekannter Wert{hint_de} Erlaubt: {', '.join(allowed)}",
@@ -197,3 +192,11 @@ class TomlChecker:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+
+
+def _closest(value: str, allowed: list[str]) -> tuple[str, str]:
+    """ "; meinten Sie „x“?" / "; did you mean 'x'?" for the closest allowed value, or ""."""
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if not close:
+        return "", ""
+    return f"; meinten Sie „{close[0]}“?", f"; did you mean '{close[0]}'?"
