@@ -5,8 +5,8 @@ online, in the e-file, ... A log without one still names the medium in its activ
 ("Antrag ausdrucken", "Posteingang scannen", "Online-Antrag eingegangen", "print notice").
 :func:`infer_medium` reads it from such a name with a bilingual (German/English) lexicon;
 :func:`with_event_medium` gives every event of a log its medium (given, else inferred from the
-activity, else from the document/data names in DATA_FIELDS) and the medium's class (digital or
-analogue) under a configurable taxonomy.
+activity, else from the IT system's name, else from the document/data names in DATA_FIELDS)
+and the medium's class (digital or analogue) under a configurable taxonomy.
 
 The lexicon is a list of rules tried in order; the first rule whose pattern occurs in the
 lower-cased name decides. Verbs that change the medium come first, because they say what the
@@ -69,6 +69,7 @@ MEDIUM_RULES: tuple[tuple[Medium, tuple[str, ...]], ...] = (
             r"electronic (case )?file",
             r"\bdms\b",
             r"dokumentenmanagement",
+            r"fachverfahren",  # a specialised administrative IT application
             r"document management",
         ),
     ),
@@ -76,6 +77,8 @@ MEDIUM_RULES: tuple[tuple[Medium, tuple[str, ...]], ...] = (
         Medium.ONLINE,
         (
             r"online",
+            r"elektronisch\w* (zustell|zugestellt|uebermitt|übermitt)",
+            r"\belectronic(ally)? (deliver|serv|transmi|sen)",
             r"portal",
             r"internet",
             r"\bweb",
@@ -97,7 +100,7 @@ MEDIUM_RULES: tuple[tuple[Medium, tuple[str, ...]], ...] = (
             r"\bmail(ed|ing|s)?\b",
             r"postal",
             r"einschreiben",
-            r"zustellung",
+            r"zustellungsurkunde",  # ("Zustellung" alone may be electronic)
         ),
     ),
     (Medium.PAPER, (r"papier", r"\bpaper", r"vordruck", r"formblatt", r"handschriftlich")),
@@ -150,8 +153,9 @@ def with_event_medium(
     """``lf`` with each event's medium, the medium's class and whether it was inferred.
 
     The medium is the MEDIUM column where it holds a value; else (``infer``) the medium
-    :func:`infer_medium` reads from the activity name; else from the event's DATA_FIELDS
-    (document names); else null. The class is ``medium_classes[medium]``, null for a medium
+    :func:`infer_medium` reads from the activity name; else from the IT system's name
+    ("Papierakte", "E-Akte", "Posteingang"); else from the event's DATA_FIELDS (document
+    names); else null. The class is ``medium_classes[medium]``, null for a medium
     the taxonomy does not list. Adds :data:`EVENT_MEDIUM`, :data:`EVENT_MEDIUM_CLASS`,
     :data:`EVENT_MEDIUM_INFERRED` (True only where a class was found by inference).
     The names are classified once per distinct value (a small collect), not per event.
@@ -160,7 +164,7 @@ def with_event_medium(
     classes = {str(k): str(v) for k, v in medium_classes.items()}
     candidates: list[nw.Expr] = []
     if infer:
-        for column in (schema.ACTIVITY, schema.DATA_FIELDS):
+        for column in (schema.ACTIVITY, schema.IT_SYSTEM, schema.DATA_FIELDS):
             if column not in columns:
                 continue
             names = (

@@ -117,25 +117,36 @@ def test_once_only_exact(backend):
     found = detect_once_only(on(LOG, backend))
     assert rows_of(found, F.FINDING_RULE, F.CASE, F.EVENT_ID, F.FINDING_EVENT_IDS) == [
         ("document_held_by_authority", "r1", "e4", "e4"),
-        ("document_held_in_case", "r2", "e10", "e9;e10"),
+        ("document_held_by_authority", "r2", "e10", "e10"),
     ]
     assert found.iloc[0][F.FINDING_EVIDENCE] == (
         "„Meldebescheinigung nachgefordert“ fordert beim Bürger Meldebescheinigung an, obwohl "
         "sie bereits vorliegt bei: Meldebehörde (Once-Only)."
     )
     assert found.iloc[1][F.FINDING_EVIDENCE_EN] == (
+        "'Geburtsurkunde beim Antragsteller angefordert' asks the citizen for Geburtsurkunde, "
+        "which Standesamt already holds (once-only)."
+    )
+    assert set(found[F.FINDING_MINUTES_LOST]) == {30.0}
+    # the document another unit wrote earlier in the case (opt-in rule) wins where it holds
+    in_case = detect_once_only(on(LOG, backend), held_in_case=True)
+    assert rows_of(in_case, F.FINDING_RULE, F.EVENT_ID, F.FINDING_EVENT_IDS) == [
+        ("document_held_by_authority", "e4", "e4"),  # e5 brings it only later
+        ("document_held_in_case", "e10", "e9;e10"),
+    ]
+    assert in_case.iloc[1][F.FINDING_EVIDENCE_EN] == (
         "'Geburtsurkunde beim Antragsteller angefordert' asks the citizen for "
         "'Geburtsurkunde' although 'Standesamt' already captured it in this case."
     )
-    assert set(found[F.FINDING_MINUTES_LOST]) == {30.0}
 
 
 def test_once_only_registry_and_request_list_are_options(backend):
     # without the registry only the document held in the case is found
-    found = detect_once_only(on(LOG, backend), held_documents={})
+    found = detect_once_only(on(LOG, backend), held_documents={}, held_in_case=True)
     assert rows_of(found, F.EVENT_ID) == [("e10",)]
-    # without DATA_FIELDS the registry still names the birth certificate
-    found = detect_once_only(on(LOG.drop(F.DATA_FIELDS), backend))
+    assert detect_once_only(on(LOG, backend), held_documents={}).empty
+    # without DATA_FIELDS the registry still names both documents
+    found = detect_once_only(on(LOG.drop(F.DATA_FIELDS), backend), held_in_case=True)
     assert rows_of(found, F.FINDING_RULE, F.EVENT_ID) == [
         ("document_held_by_authority", "e4"),
         ("document_held_by_authority", "e10"),
@@ -149,19 +160,20 @@ def test_once_only_registry_and_request_list_are_options(backend):
 
 def test_system_breaks_exact(backend):
     found = detect_system_breaks(on(LOG, backend))
-    # e2 is automatic (no break); e3 stays in the same system; e5 and e6 change with data
+    # e3 types portal data (Name, IBAN) into the Fachverfahren; e6 the Meldebescheinigung
+    # received in the Posteingang. e5 writes a document for the first time: nothing moved.
     assert rows_of(found, F.FINDING_BURDEN, F.EVENT_ID, F.FINDING_EVENT_IDS) == [
-        ("media_break", "e5", "e4;e5"),
+        ("media_break", "e3", "e1;e3"),
         ("media_break", "e6", "e5;e6"),
     ]
-    assert found.iloc[1][F.FINDING_EVIDENCE] == (
-        "Daten gehen ohne Schnittstelle von „Posteingang“ nach „Fachverfahren“: „Daten ins "
-        "Fachverfahren übertragen“ erfasst sie von Hand."
+    assert found.iloc[0][F.FINDING_EVIDENCE] == (
+        "Daten (IBAN, Name) gehen ohne Schnittstelle von „Portal“ nach „Fachverfahren“: "
+        "„Antragsdaten erfasst“ erfasst sie von Hand."
     )
     declared = detect_system_breaks(
-        on(LOG, backend), interfaces=[("Posteingang", "Postausgang")], minutes_per_break=2.0
+        on(LOG, backend), interfaces=[("Fachverfahren", "Posteingang")], minutes_per_break=2.0
     )
-    assert rows_of(declared, F.EVENT_ID, F.FINDING_MINUTES_LOST) == [("e6", 2.0)]
+    assert rows_of(declared, F.EVENT_ID, F.FINDING_MINUTES_LOST) == [("e3", 2.0)]
 
 
 def test_system_breaks_by_names_without_data_fields(backend):

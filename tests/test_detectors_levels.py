@@ -91,8 +91,21 @@ def test_rework_exact(backend):
     )
 
 
-def test_rework_without_levels_counts_every_repeat(backend):
-    found = detect_rework(on(LOG.drop(F.LEVEL), backend), minutes_per_repeat=3.0)
+def test_rework_without_levels_compares_units(backend):
+    found = detect_rework(on(LOG.drop(F.LEVEL), backend))
+    # same unit: the county unit's 2nd and 3rd check, the Bürgerbüro's 2nd; L3's units differ
+    assert rows_of(found, F.CASE, F.EVENT_ID, F.FINDING_EVENT_IDS, F.FINDING_SEVERITY) == [
+        ("L1", "e4", "e3;e4", "medium"),
+        ("L1", "e8", "e4;e8", "high"),
+        ("L1", "e9", "e1;e9", "medium"),
+    ]
+    assert found.iloc[2][F.FINDING_EVIDENCE] == (
+        "„Vollständigkeit geprüft“ wird zum 2. Mal ausgeführt (bei „Bürgerbüro“)."
+    )
+
+
+def test_rework_without_levels_and_units_counts_every_repeat(backend):
+    found = detect_rework(on(LOG.drop(F.LEVEL, F.ORG_UNIT), backend), minutes_per_repeat=3.0)
     assert rows_of(found, F.CASE, F.EVENT_ID, F.FINDING_EVENT_IDS, F.FINDING_SEVERITY) == [
         ("L1", "e3", "e1;e3", "medium"),
         ("L1", "e4", "e3;e4", "high"),  # third occurrence
@@ -101,6 +114,10 @@ def test_rework_without_levels_counts_every_repeat(backend):
         ("L3", "e12", "e11;e12", "medium"),
     ]
     assert found[F.FINDING_MINUTES_LOST].tolist() == [3.0, 5.0, 3.0, 3.0, 3.0]
+    assert (
+        found.iloc[0][F.FINDING_EVIDENCE_EN]
+        == "'Vollständigkeit geprüft' is done for the 2nd time."
+    )
 
 
 def test_ping_pong_needs_a_second_handover_by_default(backend):

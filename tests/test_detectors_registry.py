@@ -60,7 +60,7 @@ def test_names_and_options(backend):
         on(DATA_LOG, backend),
         names=["once_only", "long_waits"],
         options={
-            "once_only": {"held_documents": {}},
+            "once_only": {"held_documents": {}, "held_in_case": True},
             "long_waits": {"threshold": timedelta(minutes=9)},  # r1 and r2 wait 10 minutes
         },
     )

@@ -7,10 +7,13 @@ is a *request to the citizen* (its activity name has a request verb such as "ang
 :func:`analyzer.task_lexicon.is_request_to_citizen`; or it is listed in
 ``request_activities``):
 
-* ``document_held_in_case``: the request names (in its activity or its DATA_FIELDS) a
-  field that an event of another org unit already wrote earlier in the case (the
-  administration had it). A field is named when its name occurs in the request's text
-  (compared in the normalised form of :func:`analyzer.task_lexicon.normalise`).
+* ``document_held_in_case`` (only with ``held_in_case=True``): the request names (in its
+  activity or its DATA_FIELDS) a field that an event of another org unit already wrote
+  earlier in the case (the administration had it). A field is named when its name occurs in
+  the request's text (normalised as in :func:`analyzer.task_lexicon.normalise`). Off by
+  default: generic field names over-report ("Fehlende Bauvorlagen nachgefordert" names the
+  "Bauvorlagen" of the application, yet asks for plans that were missing). Use it where the
+  log's DATA_FIELDS name individual documents.
 * ``document_held_by_authority``: the request names (in its activity or its DATA_FIELDS) a
   document of ``held_documents``, documents a public body issues or holds (birth
   certificate, registration certificate, tax assessment, pension notice, register
@@ -60,6 +63,7 @@ def detect_once_only(
     *,
     held_documents: Mapping[str, str] = DEFAULT_HELD_DOCUMENTS,
     request_activities: Collection[str] = (),
+    held_in_case: bool = False,
     minutes_per_request: float = 30.0,
 ) -> pd.DataFrame:
     """Requests to the citizen for documents the administration holds (see module docstring)."""
@@ -82,7 +86,7 @@ def detect_once_only(
     rows["holder"] = None
     rows["source"] = None
 
-    if has_fields and schema.ORG_UNIT in columns:
+    if held_in_case and has_fields and schema.ORG_UNIT in columns:
         if schema.DATA_FIELDS not in rows:
             rows[schema.DATA_FIELDS] = None
         held_here = _held_in_case(lf, rows, order)
@@ -128,8 +132,8 @@ def _held_in_case(lf: nw.LazyFrame, requests: pd.DataFrame, order: list[str]) ->
         rows.filter(
             nw.col(FIELD).is_in(named)
             & nw.col(schema.CASE).is_in(sorted(set(requests[schema.CASE])))
-        ).select(schema.CASE, schema.EVENT_ID, schema.ORG_UNIT, FIELD, *order)
-    ).sort_values([schema.CASE, *order, FIELD], kind="stable")
+        ).select(*dict.fromkeys([schema.CASE, schema.EVENT_ID, schema.ORG_UNIT, FIELD, *order]))
+    ).sort_values(list(dict.fromkeys([schema.CASE, *order, FIELD])), kind="stable")
     by_case = dict(tuple(writes.groupby(schema.CASE, sort=False)))
     for (_, request), text_ in zip(requests.iterrows(), texts, strict=True):
         earlier = by_case.get(request[schema.CASE])

@@ -1,11 +1,13 @@
 """Rework: a step is done again in the same case at the same government level.
 
 Rule (``repeated_step``): a finding is every event whose task (``task_column``, default the
-ACTIVITY; pass :data:`analyzer.schema` 's harmonised step column once steps are harmonised)
-occurred earlier in the same case at the same LEVEL. Where the log has no LEVEL column, any
-earlier occurrence in the case counts; events with an empty level count as one level of their
-own. Anchor: the repeat (the second, third, ... occurrence). Evidence events: the latest
-earlier occurrence at that level, then the anchor.
+ACTIVITY; pass the harmonised step column once activity names are harmonised)
+occurred earlier in the same case at the same LEVEL; events with an empty level count as one
+level of their own. Where the log has no LEVEL column, "the same level" becomes "the same
+ORG_UNIT" (the finest stand-in: a repeat by another unit may be a duplicate, not rework),
+and where it has neither, any earlier occurrence in the case counts. Anchor: the repeat (the
+second, third, ... occurrence). Evidence events: the latest earlier occurrence at that level,
+then the anchor.
 
 Together with :mod:`duplicate_responsibility` this splits every repeated step of a case: done
 again at a level that already did it (rework) or for the first time at a level after another
@@ -54,7 +56,8 @@ def detect_rework(
         lf, [task_column], purpose_de="die Erkennung von Nacharbeit", purpose_en="detecting rework"
     )
     order = steps.order_columns(columns)
-    group = [schema.CASE, task_column, *([schema.LEVEL] if schema.LEVEL in columns else [])]
+    where = steps.optional(columns, schema.LEVEL) or steps.optional(columns, schema.ORG_UNIT)
+    group = [schema.CASE, task_column, *where]
     p = steps.prev_name
     marked = steps.running_count(lf, group, order, _OCCURRENCE).with_columns(
         nw.col(schema.EVENT_ID).shift(1).over(*group, order_by=order).alias(p(schema.EVENT_ID)),
@@ -70,16 +73,14 @@ def detect_rework(
     )
     occurrence = rows[_OCCURRENCE].astype("int64")
     minutes = rows[_WORK_MINUTES].astype("float64").fillna(float(minutes_per_repeat))
-    levels = rows[schema.LEVEL] if schema.LEVEL in rows else pd.Series(None, index=rows.index)
+    where_de, where_en = _where(rows)
     de = [
-        f"„{text(t)}“ wird zum {n}. Mal ausgeführt"
-        + (f" (Ebene {level_text(v, LEVEL_LABELS_DE)})." if schema.LEVEL in rows else ".")
-        for t, n, v in zip(rows[task_column], occurrence, levels, strict=True)
+        f"„{text(t)}“ wird zum {n}. Mal ausgeführt{w}."
+        for t, n, w in zip(rows[task_column], occurrence, where_de, strict=True)
     ]
     en = [
-        f"'{text(t)}' is done for the {_ordinal(n)} time"
-        + (f" (level {level_text(v, LEVEL_LABELS_EN)})." if schema.LEVEL in rows else ".")
-        for t, n, v in zip(rows[task_column], occurrence, levels, strict=True)
+        f"'{text(t)}' is done for the {_ordinal(n)} time{w}."
+        for t, n, w in zip(rows[task_column], occurrence, where_en, strict=True)
     ]
     return findings_table(
         rows,
@@ -92,6 +93,20 @@ def detect_rework(
         evidence_en=en,
         event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
     )
+
+
+def _where(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """`` (Ebene Kreis)`` or `` (bei „Amt“)`` per row: where the step was repeated."""
+    if schema.LEVEL in rows:
+        levels = rows[schema.LEVEL]
+        return (
+            [f" (Ebene {level_text(v, LEVEL_LABELS_DE)})" for v in levels],
+            [f" (level {level_text(v, LEVEL_LABELS_EN)})" for v in levels],
+        )
+    if schema.ORG_UNIT in rows:
+        units = rows[schema.ORG_UNIT]
+        return [f" (bei „{text(u)}“)" for u in units], [f" (at '{text(u)}')" for u in units]
+    return [""] * len(rows), [""] * len(rows)
 
 
 def _work_minutes(columns: list[str]) -> nw.Expr:

@@ -4,19 +4,22 @@ A system break is the IT form of a media break (German usage: Medienbruch includ
 Systembruch), so its findings have burden kind ``media_break`` with detector
 ``system_breaks``; rule ``system_without_interface``:
 
-Take the events of a case in order and keep those with a known IT_SYSTEM. A finding is a
-kept event ``e`` whose system B differs from the previous kept event's system A, where
+With DATA_FIELDS: a finding is an event ``e`` in IT system B that writes a field whose
+latest earlier write in the case was in another system A, where
 
 * the pair {A, B} is not declared in ``interfaces`` (pairs of systems connected by an
   interface, in either direction), and
 * ``e`` is not an automated step by its name ("automatisch", "Schnittstelle", "import",
-  "abgerufen", "interface", ...; :func:`analyzer.task_lexicon.is_automatic`), and
-* data enter B by hand at ``e``: ``e`` writes DATA_FIELDS; where the log has no
-  DATA_FIELDS, ``e`` is a capture step by its name ("erfassen", "übertragen", "enter", ...)
-  and the finding is marked inferred.
+  "abgerufen", "interface", ...; :func:`analyzer.task_lexicon.is_automatic`).
 
-Anchor: the first event in the new system. Evidence events: the last event in the old
-system, then the anchor.
+The data left A and entered B by hand at ``e``. (A field written for the first time, e.g. a
+document the applicant uploads, has not left any system.) Anchor: ``e``. Evidence events:
+that earlier writer, then the anchor.
+
+Without DATA_FIELDS (findings marked inferred): take the events with a known IT_SYSTEM in
+order; a finding is an event whose system differs from the previous one's, whose pair is not
+declared, and which is a capture step by its name ("erfassen", "übertragen", "enter", ...)
+and not automatic. Evidence events: the last event in the old system, then the anchor.
 
 Columns: CASE, ACTIVITY, TIMESTAMP, IT_SYSTEM (without it: no findings and a note);
 DATA_FIELDS optional; MUNICIPALITY, SERVICE, ORG_UNIT, LEVEL copied where present.
@@ -42,7 +45,7 @@ from analyzer.detectors.base import (
     text,
     with_notes,
 )
-from analyzer.detectors.fields import has_data_fields
+from analyzer.detectors.fields import FIELD, field_rows, has_data_fields
 from analyzer.detectors.notes import missing_column_note
 from analyzer.schema import Burden
 from analyzer.task_lexicon import is_automatic, is_capture
@@ -64,26 +67,50 @@ def detect_system_breaks(
         return with_notes(empty_findings(), [missing_column_note(DETECTOR, schema.IT_SYSTEM)])
     names = lf.select(schema.ACTIVITY).unique().collect()[schema.ACTIVITY].to_list()
     automatic = sorted(n for n in names if is_automatic(n))
-    by_data = has_data_fields(lf)
     p = steps.prev_name
+    if has_data_fields(lf):
+        order = steps.order_columns(columns)
+        keep = anchor_columns(columns)
+        rows = field_rows(
+            lf.filter(~nw.col(schema.IT_SYSTEM).is_null()),
+            keep=[*keep, *order, schema.IT_SYSTEM],
+        )
+        window = dict(order_by=order)
+        marked = rows.with_columns(
+            *(
+                nw.col(c).shift(1).over(schema.CASE, FIELD, **window).alias(p(c))
+                for c in dict.fromkeys((schema.EVENT_ID, schema.ACTIVITY, schema.IT_SYSTEM, *order))
+            )
+        )
+        condition = ~nw.col(p(schema.IT_SYSTEM)).is_null() & (
+            nw.col(p(schema.IT_SYSTEM)) != nw.col(schema.IT_SYSTEM)
+        )
+        condition = condition & _undeclared(interfaces)
+        if automatic:
+            condition = condition & ~nw.col(schema.ACTIVITY).is_in(automatic)
+        moved = engine.to_pandas(
+            marked.filter(condition).select(
+                *keep,
+                schema.IT_SYSTEM,
+                FIELD,
+                *(
+                    p(c)
+                    for c in dict.fromkeys(
+                        (schema.EVENT_ID, schema.ACTIVITY, schema.IT_SYSTEM, *order)
+                    )
+                ),
+            )
+        )
+        moved = moved.sort_values([schema.EVENT_ID, *(p(c) for c in order), FIELD], kind="stable")
+        fields = moved.groupby(schema.EVENT_ID, sort=False)[FIELD].agg(lambda f: sorted(set(f)))
+        anchors = moved.drop_duplicates(schema.EVENT_ID, keep="first").reset_index(drop=True)
+        anchors["fields"] = fields.reindex(anchors[schema.EVENT_ID]).to_numpy()
+        return _table(anchors, minutes_per_break, inferred=False)
+    captures = sorted(n for n in names if is_capture(n))
+    if not captures:
+        return _table(pd.DataFrame(), minutes_per_break, inferred=True)
     changes = steps.known_changes(lf, schema.IT_SYSTEM)
-    condition = ~nw.col(schema.ACTIVITY).is_in(automatic) if automatic else nw.lit(True)
-    for a, b in interfaces:
-        pair = ((nw.col(p(schema.IT_SYSTEM)) == a) & (nw.col(schema.IT_SYSTEM) == b)) | (
-            (nw.col(p(schema.IT_SYSTEM)) == b) & (nw.col(schema.IT_SYSTEM) == a)
-        )
-        condition = condition & ~pair
-    if by_data:
-        condition = (
-            condition
-            & ~nw.col(schema.DATA_FIELDS).is_null()
-            & (nw.col(schema.DATA_FIELDS).str.strip_chars() != "")
-        )
-    else:
-        captures = sorted(n for n in names if is_capture(n))
-        if not captures:
-            return _table(pd.DataFrame(), minutes_per_break, inferred=True)
-        condition = condition & nw.col(schema.ACTIVITY).is_in(captures)
+    condition = nw.col(schema.ACTIVITY).is_in(captures) & _undeclared(interfaces)
     rows = engine.to_pandas(
         changes.filter(condition).select(
             *anchor_columns(columns),
@@ -91,25 +118,50 @@ def detect_system_breaks(
             *(p(c) for c in (schema.IT_SYSTEM, schema.EVENT_ID, schema.ACTIVITY)),
         )
     )
-    return _table(rows, minutes_per_break, inferred=not by_data)
+    return _table(rows, minutes_per_break, inferred=True)
+
+
+def _undeclared(interfaces: Collection[tuple[str, str]]) -> nw.Expr:
+    """True where the previous and this event's systems are not a declared interface."""
+    p = steps.prev_name
+    condition = nw.lit(True)
+    for a, b in interfaces:
+        pair = ((nw.col(p(schema.IT_SYSTEM)) == a) & (nw.col(schema.IT_SYSTEM) == b)) | (
+            (nw.col(p(schema.IT_SYSTEM)) == b) & (nw.col(schema.IT_SYSTEM) == a)
+        )
+        condition = condition & ~pair
+    return condition
 
 
 def _table(rows: pd.DataFrame, minutes: float, *, inferred: bool) -> pd.DataFrame:
     if rows.empty:
         return empty_findings()
     p = steps.prev_name
+    listed = (
+        [f" ({', '.join(f)})" for f in rows["fields"]] if "fields" in rows else [""] * len(rows)
+    )
+    how_de = " (aus dem Tätigkeitsnamen abgeleitet)." if inferred else "."
+    how_en = " (inferred from the activity name)." if inferred else "."
     de = [
-        f"Daten gehen ohne Schnittstelle von „{text(a)}“ nach „{text(b)}“: „{text(x)}“ erfasst "
-        "sie von Hand" + (" (aus dem Tätigkeitsnamen abgeleitet)." if inferred else ".")
-        for a, b, x in zip(
-            rows[p(schema.IT_SYSTEM)], rows[schema.IT_SYSTEM], rows[schema.ACTIVITY], strict=True
+        f"Daten{f} gehen ohne Schnittstelle von „{text(a)}“ nach „{text(b)}“: „{text(x)}“ "
+        f"erfasst sie von Hand{how_de}"
+        for f, a, b, x in zip(
+            listed,
+            rows[p(schema.IT_SYSTEM)],
+            rows[schema.IT_SYSTEM],
+            rows[schema.ACTIVITY],
+            strict=True,
         )
     ]
     en = [
-        f"Data pass from '{text(a)}' to '{text(b)}' without an interface: '{text(x)}' enters "
-        "them by hand" + (" (inferred from the activity name)." if inferred else ".")
-        for a, b, x in zip(
-            rows[p(schema.IT_SYSTEM)], rows[schema.IT_SYSTEM], rows[schema.ACTIVITY], strict=True
+        f"Data{f} pass from '{text(a)}' to '{text(b)}' without an interface: '{text(x)}' "
+        f"enters them by hand{how_en}"
+        for f, a, b, x in zip(
+            listed,
+            rows[p(schema.IT_SYSTEM)],
+            rows[schema.IT_SYSTEM],
+            rows[schema.ACTIVITY],
+            strict=True,
         )
     ]
     return findings_table(
