@@ -11,6 +11,9 @@ Reading (:func:`read_xes_log`)
     datetime (a date without offset is local time in ``timezone``). A key that carries
     different types in different events is read as text (``int`` with ``float`` as Float64),
     with a warning. A value that does not fit its declared type is an error naming the row.
+    Keys that are canonical text columns (``concept:name``, ``org:resource``,
+    ``identity:id``, ...) keep their text as written whatever the element says (an id
+    ``<int value="007">`` stays ``"007"``).
 
     Nested attributes (XES ``nested-attributes`` feature, lists and containers) are flattened
     into their key path, joined with ``:``: a child ``unit`` of a ``string`` attribute ``cost``
@@ -37,15 +40,19 @@ Safety
     load_dtd=False, huge_tree=False``. Damaged gzip data, malformed XML (with its line) and
     empty files raise :class:`~analyzer.problems.InputError` naming the file.
 
-Speed
+Speed and memory
     Files in the common shape (UTF-8, flat attributes in ``<trace>``/``<event>``) are read by
-    a vectorised tokenizer: the decompressed stream is cut into blocks at tag boundaries,
-    every block is split into tags with numpy and Arrow and checked and parsed with Polars
-    (tag grammar, matching of open and close tags, the XES structure). Anything outside that
-    shape (nested attributes, other encodings, CDATA, entity references it cannot resolve,
-    unusual markup, or anything malformed) sends the whole file through the lxml
-    ``iterparse`` reader, which is the reference: it reads every valid XES file and reports
-    every malformed one with its line. Both produce the same frame (tests check this).
+    a vectorised reader: the decompressed stream (gzip inflated in a thread) is cut into
+    blocks of a few MB at tag boundaries; numpy finds every tag of a block and recognises
+    the usual ones (``<TYPE key="K" value="V"/>``, bare ``<event>``/``<trace>`` tags) by
+    comparing bytes at fixed places, copies keys and values out by their byte spans, checks
+    that open and close tags match level by level and that the XES structure holds, and
+    Polars pivots and types each block. Only the blocks' typed columns are kept. Anything
+    outside that shape (nested attributes, other encodings, CDATA, processing instructions,
+    namespace prefixes, unknown elements in events, or anything malformed) sends the whole
+    file through the lxml ``iterparse`` reader, the reference: it reads every valid XES file
+    and reports every malformed one with its line. Both give the same frame (tests check it
+    on hand-made, random and real logs). ``EventLog.details["reader"]`` says which one read.
 
 Writing (:func:`write_xes_log`) streams a canonical log (any frame narwhals accepts,
 including a DuckDB relation) in chunks as XES 1849-2016 with the concept, time, org,
@@ -674,7 +681,7 @@ def _read_prolog(file: Path) -> _Prolog:
             text, offset_known = _head_text(head)
             if not text.strip() and not chunk:
                 raise _empty(file)
-            pos = 0
+            pos = len(codecs.BOM_UTF8) if offset_known and head.startswith(codecs.BOM_UTF8) else 0
             while True:
                 m = _PROLOG_TOKEN.match(text, pos)
                 if m is None:

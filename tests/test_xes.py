@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -293,6 +294,71 @@ Zeilen	mit Tab"/>
     assert row["kept"] == "Zeile\nneu"  # a character reference keeps its newline
 
 
+EVENT_A = ev("Prüfung", "2026-01-01T10:00:00Z")
+UNUSUAL = {
+    # name: (file text, encoding, reader that reads it)
+    "bom_without_declaration": ("\ufeff<log>" + tr("c", EVENT_A) + "</log>", "utf-8", "fast"),
+    "latin1": (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><log>' + tr("c", EVENT_A) + "</log>",
+        "latin-1",
+        "lxml",
+    ),
+    "cdata_and_text": (
+        "<log>" + tr("c", EVENT_A.replace("</event>", "<![CDATA[<x>]]>text</event>")) + "</log>",
+        "utf-8",
+        "lxml",
+    ),
+    "processing_instruction": ("<log><?pi data?>" + tr("c", EVENT_A) + "</log>", "utf-8", "lxml"),
+    "namespace_prefix": (
+        '<x:log xmlns:x="http://www.xes-standard.org/"><x:trace>'
+        '<x:string key="concept:name" value="c"/><x:event>'
+        '<x:string key="concept:name" value="Prüfung"/>'
+        '<x:date key="time:timestamp" value="2026-01-01T10:00:00Z"/></x:event></x:trace></x:log>',
+        "utf-8",
+        "lxml",
+    ),
+    "attribute_with_close_tag": (
+        "<log>" + tr("c", EVENT_A.replace("/></event>", "></date></event>")) + "</log>",
+        "utf-8",
+        "lxml",
+    ),
+    "unknown_element_in_event": (
+        "<log>" + tr("c", EVENT_A.replace("</event>", "<foo bar='1'/></event>")) + "</log>",
+        "utf-8",
+        "lxml",
+    ),
+    "attributes_on_event_and_empty_trace": (
+        '<log><trace/><trace id="t"><string key="concept:name" value="c"/>'
+        + EVENT_A.replace("<event>", '<event id="e1" >')
+        + "</trace></log>",
+        "utf-8",
+        "fast",
+    ),
+    "spaced_and_empty_values": (
+        "<log>"
+        + tr("c", EVENT_A.replace("</event>", '<string key="empty" value="" /></event>'))
+        + "</log>",
+        "utf-8",
+        "fast",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNUSUAL))
+def test_unusual_but_valid_files_are_read_alike_by_both_readers(tmp_path, name):
+    text, encoding, reader = UNUSUAL[name]
+    path = tmp_path / f"{name}.xes"
+    path.write_bytes(text.encode(encoding))
+    log = read_xes_log(path)
+    assert log.details["reader"] == reader, log.details.get("reader_reason")
+    assert log.frame[schema.ACTIVITY].to_list() == ["Prüfung"]
+    assert log.frame[schema.CASE].to_list() == ["c"]
+    assert log.frame[schema.TIMESTAMP].to_list() == [utc(2026, 1, 1, 10)]
+    lxml_frame, _, _ = xes._read_frame(path, timezone=schema.DEFAULT_TIMEZONE, reader="lxml")
+    auto_frame, _, _ = xes._read_frame(path, timezone=schema.DEFAULT_TIMEZONE)
+    assert_frame_equal(auto_frame, lxml_frame)
+
+
 def test_mixed_types_are_read_as_text_and_int_with_float_as_float(tmp_path):
     first = '<int key="amount" value="5"/><int key="code" value="007"/>'
     second = '<float key="amount" value="2.5"/><string key="code" value="X-1"/>'
@@ -344,6 +410,68 @@ def test_events_and_traces_cut_by_block_boundaries_are_read_whole(tmp_path, monk
         assert_frame_equal(small.frame, whole)
     assert whole.height == sum(c % 5 for c in range(40))
     assert whole.filter(pl.col(schema.CASE) == "case 4")["case:late"].to_list() == [4] * 4
+
+
+def _random_xes(rng: random.Random) -> str:
+    """A valid XES text in many of the forms XML allows (quotes, attribute order, spacing,
+    references, comments), with keys whose types sometimes disagree between events."""
+    values = {
+        "string": ["a", "", "ä€ ß", "a&amp;b", "x&#10;y", "tab\there", "a>b", "&quot;q&quot;"],
+        "int": ["0", "-7", "123456789012"],
+        "float": ["1.5", "-0.25", "1E3", "NaN"],
+        "boolean": ["true", "false", "1", "0"],
+        # one document never mixes dates with and without offset (that is refused)
+        "date": rng.choice(
+            [["2026-01-01T10:00:00+01:00", "2026-06-30T23:59:59.5Z"], ["2026-03-29T02:30:00"]]
+        ),
+        "id": ["4a1f-77", "x"],
+    }
+    keys = {"org:resource": "string", "amount": "float", "pages": "int", "ok": "boolean",
+            "due": "date", "ref": "id"}  # fmt: skip
+    gaps = ["", "\n", "\n\t\t", "  ", "\r\n\t"]
+
+    def attribute(key: str, kind: str) -> str:
+        value = rng.choice(values[kind])
+        q = rng.choice(['"', "'"]) if "'" not in value else '"'
+        pair = [f"key={q}{key}{q}", f"value={q}{value}{q}"]
+        if rng.random() < 0.2:
+            pair.reverse()
+        end = rng.choice(["/>", " />"])
+        return f"<{kind} {pair[0]} {pair[1]}{end}" + rng.choice(gaps)
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0">\n']
+    out.append('<string key="concept:name" value="random"/>\n')
+    for _ in range(rng.randint(1, 8)):
+        out.append("<trace>" + rng.choice(gaps))
+        if rng.random() < 0.9:
+            out.append(attribute("concept:name", "string"))
+        if rng.random() < 0.3:
+            out.append(attribute("channel", rng.choice(["string", "int"])))
+        for e in range(rng.randint(0, 5)):
+            out.append("<event>" + rng.choice(gaps))
+            out.append(f'<string key="concept:name" value="step {e}"/>')
+            for key in rng.sample(sorted(keys), rng.randint(0, len(keys))):
+                kind = keys[key] if rng.random() < 0.9 else "string"
+                out.append(attribute(key, kind))
+            if rng.random() < 0.1:
+                out.append("<!-- note <event> -->")
+            out.append("</event>" + rng.choice(gaps))
+        out.append("</trace>\n")
+    out.append("</log>\n")
+    return "".join(out)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_valid_files_give_the_same_frame_with_both_readers(tmp_path, monkeypatch, seed):
+    rng = random.Random(seed)
+    path = write(tmp_path, _random_xes(rng), "random.xes.gz")
+    monkeypatch.setattr(xes, "_BLOCK", rng.choice([40, 97, 256, 1 << 20]))
+    zone = schema.DEFAULT_TIMEZONE
+    lxml_frame, lxml_warnings, _ = xes._read_frame(path, timezone=zone, reader="lxml")
+    frame, warnings, details = xes._read_frame(path, timezone=zone)
+    assert details["reader"] == "fast", details
+    assert_frame_equal(frame, lxml_frame)
+    assert [p.code for p in warnings] == [p.code for p in lxml_warnings]
 
 
 def test_progress_reports_bytes_up_to_the_file_size(tmp_path):
