@@ -11,8 +11,9 @@ The rule of the suggestions: a label and every name and alias of a step are norm
 (:func:`normalise_label`: lower case, umlauts written out, abbreviations expanded, compound
 words split at words the catalogue knows, "Antragseingang" → "antrag eingang"); the score is
 rapidfuzz's token-set ratio averaged with its token-sort ratio (so "Antrag" does not score 100
-against every step with "Antrag" in it), the best over the step's names; suggestions below
-``score_cutoff`` are dropped.
+against every step with "Antrag" in it), of the normalised words or of their crude stems
+(:func:`stem_label`: "gescannt" and "Scannen" meet), whichever is higher, the best over the
+step's names; suggestions below ``score_cutoff`` are dropped.
 
 :func:`apply_step_mapping` adds the column STEP (the step id; ``~<label>`` for a label the
 user confirmed has no reference step); :func:`unmapped_labels` lists what is still open.
@@ -314,6 +315,28 @@ def normalise_label(label: str, *, vocabulary: Iterable[str] = ()) -> str:
     return " ".join(tokens)
 
 
+_ENDINGS = ("ungen", "ung", "en", "et", "t", "e", "n")
+
+
+def stem_label(normalised: str) -> str:
+    """A crude German stem of each word of a normalised label, for comparing only.
+
+    Past participles lose "ge" ("gescannt" → "scann", like "scannen"), then one ending
+    of -ungen, -ung, -en, -et, -t, -e, -n goes, leaving at least four letters ("geprueft" →
+    "pruef", like "pruefung" → "pruef").
+    """
+    stems = []
+    for word in normalised.split():
+        if word.startswith("ge") and len(word) >= 7 and word.endswith(("t", "en")):
+            word = word[2:]
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 4:
+                word = word[: -len(ending)]
+                break
+        stems.append(word)
+    return " ".join(stems)
+
+
 def _split_compound(token: str, words: frozenset[str]) -> list[str]:
     """``token`` split into known words ("antragseingang" → ["antrag", "eingang"])."""
     if token in words or len(token) < 2 * _MIN_PART:
@@ -365,16 +388,18 @@ def suggest_step_mapping(
     """
     counts = _label_counts(labels)
     vocabulary = catalogue_vocabulary(catalogue)
-    forms: list[tuple[str, int]] = []  # (normalised form, index of the step)
+    forms: list[tuple[str, str, int]] = []  # (normalised form, its stems, index of the step)
     for index, step in enumerate(catalogue.steps):
         for name in dict.fromkeys((step.name_de, *step.aliases)):
-            forms.append((normalise_label(name, vocabulary=vocabulary), index))
+            form = normalise_label(name, vocabulary=vocabulary)
+            forms.append((form, stem_label(form), index))
     rows = []
     for label, events in counts.items():
         normal = normalise_label(label, vocabulary=vocabulary)
+        stemmed = stem_label(normal)
         best: dict[int, float] = {}
-        for form, index in forms:
-            score = (fuzz.token_set_ratio(normal, form) + fuzz.token_sort_ratio(normal, form)) / 2
+        for form, form_stems, index in forms:
+            score = max(_similarity(normal, form), _similarity(stemmed, form_stems))
             if score > best.get(index, -1.0):
                 best[index] = score
         ranked = sorted(
@@ -398,6 +423,10 @@ def suggest_step_mapping(
             schema.MAPPING_EVENTS,
         ],
     )
+
+
+def _similarity(a: str, b: str) -> float:
+    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
 
 
 def _label_counts(labels: Iterable[str] | engine.FrameLike) -> dict[str, int]:

@@ -102,6 +102,21 @@ def test_label_variants_get_the_same_suggestion():
     assert many[schema.MAPPING_SCORE].is_monotonic_decreasing
 
 
+def test_participles_meet_their_nouns():
+    """ "Antrag gescannt" has no word in common with "Scannen" but its stem; "Bescheid
+    erstellt" is "Bescheid erstellen"."""
+    from analyzer.harmonisation import stem_label
+
+    assert stem_label("antrag gescannt") == "antrag scann"
+    assert stem_label("geprueft pruefung") == "pruef pruef"
+    catalogue = load_reference_catalogue("wohngeld")
+    out = suggest_step_mapping(["Akte gescannt", "Bescheid erstellt"], catalogue, limit=1)
+    assert out.set_index(schema.MAPPING_LABEL)[schema.STEP].to_dict() == {
+        "Akte gescannt": "scannen",
+        "Bescheid erstellt": "bescheid_erstellen",
+    }
+
+
 def test_a_subset_label_does_not_score_100_everywhere():
     """ "Antrag" is contained in "Antragseingang" only after splitting; the averaged score
     keeps it below an exact match."""
