@@ -69,8 +69,8 @@ LOG = make_log(
             None,
         ),
         # r3: equal timestamps, the file order decides which capture is the repeat
-        ("r3", "Antrag erfasst", 100, None, "Fachverfahren", WG, "Name"),
-        ("r3", "Antrag nochmals erfasst", 100, None, "Fachverfahren", WG, "Name"),
+        ("r3", "Antrag erfasst", 100, None, "OK.VERWALTUNG", WG, "Name"),
+        ("r3", "Antrag nochmals erfasst", 100, None, "OK.VERWALTUNG", WG, "Name"),
         ("r4", "Antrag erfasst", 0, None, "Fachverfahren", WG, "Name"),  # one event
     ],
 )
@@ -100,6 +100,13 @@ def test_manual_reentry_exact(backend):
         "1 field already captured (Name) is captured again; first at 'Antrag erfasst'."
     )
     assert not found[F.FINDING_INFERRED].any()
+    # without the medium column the portal intake's medium is read from its name
+    inferred = detect_manual_reentry(on(LOG.drop(F.MEDIUM), backend))
+    assert rows_of(inferred, F.EVENT_ID, F.FINDING_RULE, F.FINDING_INFERRED)[0] == (
+        "e3",
+        "reentry_of_digital_data",
+        True,
+    )
 
 
 def test_manual_reentry_by_names_without_data_fields(backend):
