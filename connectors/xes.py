@@ -1375,7 +1375,7 @@ _EXTENSIONS = (
     ("Identity", "identity"),
 )
 _XES_NAMESPACE = "http://www.xes-standard.org/"
-_WRITE_CHUNK = 200_000
+_WRITE_CHUNK = 25_000  # events per chunk: the chunk's XML text is built in memory
 
 
 def write_xes_log(frame: engine.FrameLike, path: str | os.PathLike[str]) -> Path:
@@ -1403,13 +1403,16 @@ def write_xes_log(frame: engine.FrameLike, path: str | os.PathLike[str]) -> Path
             target,
             column=schema.CASE,
         )
-    ordered = _write_order(lf, columns)
+    ordered = _write_order(lf, columns, native=frame)
     written = [c for c in columns if c != schema.SOURCE_ROW]
     part = target.with_name(target.name + ".part")
     compress = target.name.lower().endswith(".gz")
     try:
-        with gzip.open(part, "wb", compresslevel=6) if compress else open(part, "wb") as out:
-            out.write(_header(written).encode("utf-8"))
+        with (
+            gzip.open(part, "wb", compresslevel=6) if compress else open(part, "wb") as out,
+            _Writer(out) as put,
+        ):
+            put(_header(written).encode("utf-8"))
             carry: pl.DataFrame | None = None
             for chunk in _chunks(ordered, written):
                 data = chunk if carry is None else pl.concat([carry, chunk], how="vertical_relaxed")
@@ -1418,10 +1421,10 @@ def write_xes_log(frame: engine.FrameLike, path: str | os.PathLike[str]) -> Path
                 cut = int((data[schema.CASE] == last).arg_true()[0]) if last is not None else 0
                 ready, carry = data.slice(0, cut), data.slice(cut)
                 if ready.height:
-                    out.write(_traces_xml(ready, target).encode("utf-8"))
+                    put(_traces_xml(ready, target).encode("utf-8"))
             if carry is not None and carry.height:
-                out.write(_traces_xml(carry, target).encode("utf-8"))
-            out.write(b"</log>\n")
+                put(_traces_xml(carry, target).encode("utf-8"))
+            put(b"</log>\n")
         os.replace(part, target)
     finally:
         if part.exists():
@@ -1429,7 +1432,38 @@ def write_xes_log(frame: engine.FrameLike, path: str | os.PathLike[str]) -> Path
     return target
 
 
-def _write_order(lf: nw.LazyFrame, columns: list[str]) -> nw.LazyFrame:
+class _Writer:
+    """Writes byte chunks in order in a thread (gzip compresses there, releasing the GIL)
+    while the caller builds the next chunk; at most one chunk waits."""
+
+    def __init__(self, out: IO[bytes]):
+        self.out = out
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending: Any = None
+
+    def __call__(self, data: bytes) -> None:
+        if self.pending is not None:
+            self.pending.result()
+        self.pending = self.pool.submit(self.out.write, data)
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.pending is not None:
+                self.pending.result()
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+def _write_order(lf: nw.LazyFrame, columns: list[str], *, native: Any = None) -> nw.LazyFrame:
+    """``lf`` with each case's events together: cases by their first event, events in order.
+
+    A Polars frame already in that order (a log as a reader returns it) is not sorted, so
+    it is not copied."""
+    if isinstance(native, pl.DataFrame) and _in_write_order(native, columns):
+        return lf
     first = "__xes_first"
     if schema.SOURCE_ROW in columns:
         keys = [first, schema.CASE, schema.SOURCE_ROW]
@@ -1442,6 +1476,14 @@ def _write_order(lf: nw.LazyFrame, columns: list[str]) -> nw.LazyFrame:
         keys = [first, schema.CASE]
         by = nw.lit(0)
     return lf.with_columns(by.alias(first)).sort(keys, nulls_last=True).drop(first)
+
+
+def _in_write_order(frame: pl.DataFrame, columns: list[str]) -> bool:
+    if schema.SOURCE_ROW not in columns or frame.height == 0:
+        return False
+    case = frame[schema.CASE]
+    runs = int((case != case.shift(1)).fill_null(True).sum())
+    return frame[schema.SOURCE_ROW].is_sorted() and runs == case.n_unique()
 
 
 def _chunks(lf: nw.LazyFrame, columns: list[str]) -> Iterator[pl.DataFrame]:
@@ -1479,20 +1521,29 @@ def _header(columns: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# what an attribute value cannot hold as it is; tab, newline and carriage return as character
+# references, since a parser would turn them into spaces (attribute-value normalisation)
+_ESCAPES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("\t", "&#9;"),
+    ("\n", "&#10;"),
+    ("\r", "&#13;"),
+)
+
+
 def _escaped(expr: pl.Expr) -> pl.Expr:
-    return (
-        expr.str.replace_all("&", "&amp;", literal=True)
-        .str.replace_all("<", "&lt;", literal=True)
-        .str.replace_all(">", "&gt;", literal=True)
-        .str.replace_all('"', "&quot;", literal=True)
-        .str.replace_all("\t", "&#9;", literal=True)
-        .str.replace_all("\n", "&#10;", literal=True)
-        .str.replace_all("\r", "&#13;", literal=True)
-    )
+    for char, reference in _ESCAPES:
+        expr = expr.str.replace_all(char, reference, literal=True)
+    return expr
 
 
 def _escape_text(text: str) -> str:
-    return pl.select(_escaped(pl.lit(text))).item()
+    for char, reference in _ESCAPES:
+        text = text.replace(char, reference)
+    return text
 
 
 def _value_xml(
