@@ -11,14 +11,17 @@ Every function takes keyword-only options with the defaults of the command line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from analyzer import schema
+from analyzer.findings_summary import findings_by_detector
 from analyzer.log_summary import attribute_coverage, log_overview
+from analyzer.problems import Problem, error
 from connectors.event_log import EventLog
 from connectors.workspace import DEFAULT_WORKSPACE, ImportRecord, Workspace
 
@@ -94,6 +97,87 @@ def overview(
     return pd.concat(overviews, ignore_index=True), pd.concat(coverages, ignore_index=True)
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """The burden findings of one or more logs, and their summary per detector."""
+
+    findings: pd.DataFrame  # schema.FINDING_COLUMNS, one row per finding
+    summary: pd.DataFrame  # analyzer.findings_summary.findings_by_detector
+    cases: pd.DataFrame  # municipality, service, cases (the denominators)
+    notes: tuple[Problem, ...]  # what the logs' columns limit (missing, inferred)
+
+
+def analyze(
+    source: str | Path | None = None,
+    *,
+    workspace: str | Path | None = None,
+    municipality: str | None = None,
+    service: str | None = None,
+    detectors: Sequence[str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Callable[..., Any] | None = None,
+    **read_options: Any,
+) -> Analysis:
+    """Run the burden detectors on a file or on the logs of a workspace.
+
+    Each workspace log (one municipality and service) is analysed on its own, so no
+    municipality's events are ever read together with another's.
+    """
+    from analyzer.detectors import NOTES, check_options, run_detectors
+
+    check_options(detectors, options)  # a misspelt detector or option fails before any work
+    parts: list[Any] = []
+    if source is not None:
+        frame = read_log(source, **read_options).frame
+        parts.append(_only(frame, municipality=municipality, service=service))
+        ws = None
+    else:
+        ws = Workspace(workspace or DEFAULT_WORKSPACE, read_only=True)
+        for m, s, events in ws.partitions():
+            if (municipality is None or m == municipality) and (service is None or s == service):
+                parts.append(events)
+        if not parts:
+            ws.events(municipality=municipality, service=service)  # raises, naming what exists
+    try:
+        found, overviews, notes = [], [], []
+        for i, part in enumerate(parts):
+            findings = run_detectors(part, names=detectors, options=options)
+            notes.extend(p for p in findings.attrs.get(NOTES, []) if p not in notes)
+            found.append(findings)
+            overviews.append(log_overview(part))
+            if progress is not None:
+                progress(i + 1, len(parts))
+    finally:
+        if ws is not None:
+            ws.close()
+    findings = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+    findings.attrs = {}
+    cases = pd.concat(overviews, ignore_index=True)
+    cases = cases[[c for c in (schema.MUNICIPALITY, schema.SERVICE, "cases") if c in cases]]
+    return Analysis(
+        findings=findings,
+        summary=findings_by_detector(findings, cases),
+        cases=cases,
+        notes=tuple(notes),
+    )
+
+
+def _only(frame: Any, *, municipality: str | None, service: str | None) -> Any:
+    import polars as pl
+
+    for column, value in ((schema.MUNICIPALITY, municipality), (schema.SERVICE, service)):
+        if value is not None:
+            if column not in frame.columns:
+                raise error(
+                    "filter.no_column",
+                    f"die Datei hat keine Spalte {schema.FIELDS_BY_COLUMN[column].label_de}",
+                    f"the file has no {schema.FIELDS_BY_COLUMN[column].label_en} column",
+                    column=column,
+                )
+            frame = frame.filter(pl.col(column) == value)
+    return frame
+
+
 def overview_of_frame(frame: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(overview, attribute coverage) of an event log frame (any backend)."""
     return log_overview(frame), attribute_coverage(frame)
@@ -103,4 +187,12 @@ def _given(options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if v is not None}
 
 
-__all__ = ["import_log", "is_database_url", "overview", "overview_of_frame", "read_log", "schema"]
+__all__ = [
+    "Analysis",
+    "analyze",
+    "import_log",
+    "is_database_url",
+    "overview",
+    "overview_of_frame",
+    "read_log",
+]

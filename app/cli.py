@@ -23,7 +23,7 @@ cli = typer.Typer(
 
 def _register_commands() -> None:
     # Imported for their side effect of registering commands on `cli`.
-    from app.commands import exporting, importing, info, mapping, simulate  # noqa: F401
+    from app.commands import analyze, exporting, importing, info, mapping, simulate  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

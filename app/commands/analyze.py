@@ -1,0 +1,125 @@
+"""``amtsweg analyze``: burden findings of a file or a workspace, summed up in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from analyzer import findings_summary as fs
+from analyzer import schema
+from app.cli import cli
+from app.commands.common import console, language, progress, quiet, say, warn
+from connectors.workspace import DEFAULT_WORKSPACE
+
+
+@cli.command("analyze")
+def analyze_command(
+    source: str | None = typer.Argument(None, help="Datei / file (sonst Arbeitsbereich)"),
+    workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m"),
+    service: str | None = typer.Option(None, "--service", "-s"),
+    mapping: Path | None = typer.Option(None, "--mapping"),
+    detectors: str | None = typer.Option(
+        None, "--detectors", help="Auswahl, z. B. media_breaks,manual_reentry (Standard: alle)"
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Befunde schreiben / write findings: .csv, .parquet, .json"
+    ),
+    top: int = typer.Option(10, "--top", help="so viele teuerste Befunde zeigen / show"),
+) -> None:
+    """Belastungen finden: Medienbrüche, Mehrfacherfassung, Doppelzuständigkeiten, ... /
+    find burden: media breaks, manual re-entry, duplicate responsibilities, ..."""
+    from app import api
+    from connectors.findings_files import write_table
+
+    names = [d.strip() for d in detectors.split(",") if d.strip()] if detectors else None
+    with progress("Analyse / analysis") as advance:
+        result = api.analyze(
+            source,
+            workspace=None if source else workspace,
+            municipality=municipality,
+            service=service,
+            detectors=names,
+            mapping=mapping,
+            progress=advance,
+        )
+    warn(list(result.notes))
+    if out is not None:
+        write_table(result.findings, out, sheet="Befunde")
+        say(
+            f"{len(result.findings):,} Befunde geschrieben: {out}",
+            f"{len(result.findings):,} findings written: {out}",
+        )
+    if quiet():
+        return
+    keys = [k for k in (schema.MUNICIPALITY, schema.SERVICE) if k in result.summary.columns]
+    groups = result.summary.groupby(keys, sort=True) if keys else [((), result.summary)]
+    for values, part in groups:
+        console.print(summary_table(part, title=" – ".join(map(str, values))))
+    say(
+        "Stunden: Arbeitszeit; bei long_waits die Liegezeit des Vorgangs.",
+        "Hours: working time; for long_waits the time the case lay idle.",
+    )
+    if top > 0 and len(result.findings):
+        console.print(top_table(fs.top_findings(result.findings, n=top)))
+
+
+def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
+    """One log's findings per detector."""
+    de = language() == "de"
+    head = "Befunde je Detektor" if de else "Findings per detector"
+    table = Table(title=f"{head}: {title}" if title else head)
+    heads = [
+        ("Detektor", "detector", "left"),
+        ("Befunde", "findings", "right"),
+        ("je 1.000 Vorgänge", "per 1,000 cases", "right"),
+        ("Anteil Vorgänge", "share of cases", "right"),
+        ("Stunden", "hours", "right"),
+    ]
+    for h_de, h_en, justify in heads:
+        table.add_column(h_de if de else h_en, justify=justify)
+    for rec in summary.to_dict("records"):
+        table.add_row(
+            rec[schema.FINDING_DETECTOR],
+            _int(rec[fs.FINDINGS], de),
+            _number(rec[fs.PER_1000_CASES], de),
+            f"{rec[fs.SHARE_OF_CASES]:.0%}",
+            _number(rec[fs.MINUTES_LOST] / 60.0, de),
+        )
+    return table
+
+
+def top_table(top: pd.DataFrame) -> Table:
+    de = language() == "de"
+    table = Table(
+        title="Teuerste Befunde (Arbeitszeit)" if de else "Costliest findings (working time)"
+    )
+    for head in (
+        ("Vorgang", "case"),
+        ("Detektor", "detector"),
+        ("Minuten", "minutes"),
+        ("Befund", "evidence"),
+    ):
+        table.add_column(head[0] if de else head[1])
+    evidence = schema.FINDING_EVIDENCE if de else schema.FINDING_EVIDENCE_EN
+    for rec in top.to_dict("records"):
+        table.add_row(
+            str(rec[schema.CASE]),
+            str(rec[schema.FINDING_DETECTOR]),
+            _number(rec[schema.FINDING_MINUTES_LOST], de),
+            str(rec[evidence]),
+        )
+    return table
+
+
+def _int(value: int, de: bool) -> str:
+    text = f"{int(value):,}"
+    return text.replace(",", ".") if de else text
+
+
+def _number(value: float, de: bool) -> str:
+    text = f"{float(value):,.1f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".") if de else text
