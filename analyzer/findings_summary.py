@@ -85,3 +85,14 @@ def top_findings(
     order = [schema.FINDING_MINUTES_LOST, schema.FINDING_DETECTOR, schema.CASE, schema.EVENT_ID]
     ranked = findings.sort_values(order, ascending=[False, True, True, True], kind="stable")
     return ranked.head(n).reset_index(drop=True)
+
+
+def burden_matrix(summary: pd.DataFrame) -> pd.DataFrame:
+    """Findings per 1,000 cases as a matrix: one row per municipality and service, one
+    column per detector (from :func:`findings_by_detector`); the comparison at a glance."""
+    keys = [k for k in _KEYS if k in summary.columns]
+    matrix = summary.pivot_table(
+        index=keys, columns=schema.FINDING_DETECTOR, values=PER_1000_CASES, aggfunc="sum"
+    )
+    matrix.columns.name = None
+    return matrix.reset_index()

@@ -23,7 +23,15 @@ cli = typer.Typer(
 
 def _register_commands() -> None:
     # Imported for their side effect of registering commands on `cli`.
-    from app.commands import analyze, exporting, importing, info, mapping, simulate  # noqa: F401
+    from app.commands import (  # noqa: F401
+        analyze,
+        demo,
+        exporting,
+        importing,
+        info,
+        mapping,
+        simulate,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

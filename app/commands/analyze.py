@@ -11,7 +11,7 @@ from rich.table import Table
 from analyzer import findings_summary as fs
 from analyzer import schema
 from app.cli import cli
-from app.commands.common import console, language, progress, quiet, say, warn
+from app.commands.common import console, language, number, progress, quiet, say, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
@@ -50,8 +50,8 @@ def analyze_command(
     if out is not None:
         write_table(result.findings, out, sheet="Befunde")
         say(
-            f"{len(result.findings):,} Befunde geschrieben: {out}",
-            f"{len(result.findings):,} findings written: {out}",
+            f"{number(len(result.findings))} Befunde geschrieben: {out}",
+            f"{number(len(result.findings))} findings written: {out}",
         )
     if quiet():
         return
@@ -84,10 +84,10 @@ def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
     for rec in summary.to_dict("records"):
         table.add_row(
             rec[schema.FINDING_DETECTOR],
-            _int(rec[fs.FINDINGS], de),
-            _number(rec[fs.PER_1000_CASES], de),
+            number(rec[fs.FINDINGS]),
+            number(rec[fs.PER_1000_CASES], decimals=1),
             f"{rec[fs.SHARE_OF_CASES]:.0%}",
-            _number(rec[fs.MINUTES_LOST] / 60.0, de),
+            number(rec[fs.MINUTES_LOST] / 60.0, decimals=1),
         )
     return table
 
@@ -109,17 +109,7 @@ def top_table(top: pd.DataFrame) -> Table:
         table.add_row(
             str(rec[schema.CASE]),
             str(rec[schema.FINDING_DETECTOR]),
-            _number(rec[schema.FINDING_MINUTES_LOST], de),
+            number(rec[schema.FINDING_MINUTES_LOST], decimals=1),
             str(rec[evidence]),
         )
     return table
-
-
-def _int(value: int, de: bool) -> str:
-    text = f"{int(value):,}"
-    return text.replace(",", ".") if de else text
-
-
-def _number(value: float, de: bool) -> str:
-    text = f"{float(value):,.1f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".") if de else text

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -53,9 +54,18 @@ def quiet() -> bool:
 
 
 def say(de: str, en: str) -> None:
-    """Print one line in the chosen language unless --quiet."""
+    """Print one line in the chosen language unless --quiet (as plain text: "[columns]"
+    in a message is not markup)."""
     if not quiet():
-        console.print(de if language() == "de" else en)
+        console.print(escape(de if language() == "de" else en))
+
+
+def number(value: float, *, decimals: int = 0) -> str:
+    """``12.345,6`` in German, ``12,345.6`` in English."""
+    text = f"{value:,.{decimals}f}"
+    if language() == "de":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
 
 
 def warn(problems: list[Problem]) -> None:
@@ -64,13 +74,14 @@ def warn(problems: list[Problem]) -> None:
         return
     for p in problems:
         err_console.print(
-            f"[yellow]{'Hinweis' if language() == 'de' else 'Note'}:[/] {p.text(language())}"
+            f"[yellow]{'Hinweis' if language() == 'de' else 'Note'}:[/] "
+            + escape(p.text(language()))
         )
 
 
 def print_error(exc: AmtswegError, lang: str) -> None:
     head = "Fehler" if lang == "de" else "Error"
-    err_console.print(f"[bold red]{head}:[/] {exc.text(lang)}")
+    err_console.print(f"[bold red]{head}:[/] " + escape(exc.text(lang)))
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from app.cli import cli
-from app.commands.common import progress, say, warn
+from app.commands.common import number, progress, say, warn
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 
@@ -76,12 +76,12 @@ def import_command(
             )
             for r in records:
                 say(
-                    f"{r.municipality} / {r.service}: {r.rows_kept:,} Ereignisse importiert "
-                    f"({r.rows_read:,} gelesen, {r.rows_rejected:,} verworfen)"
+                    f"{r.municipality} / {r.service}: {number(r.rows_kept)} Ereignisse importiert "
+                    f"({number(r.rows_read)} gelesen, {number(r.rows_rejected)} verworfen)"
                     + (" – ersetzt den bisherigen Stand" if r.replaced else "")
                     + f" → {workspace}",
-                    f"{r.municipality} / {r.service}: imported {r.rows_kept:,} events "
-                    f"({r.rows_read:,} read, {r.rows_rejected:,} rejected)"
+                    f"{r.municipality} / {r.service}: imported {number(r.rows_kept)} events "
+                    f"({number(r.rows_read)} read, {number(r.rows_rejected)} rejected)"
                     + (" – replaces the previous import" if r.replaced else "")
                     + f" → {workspace}",
                 )

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from analyzer import schema
 from app.cli import cli
-from app.commands.common import console, language, quiet, warn
+from app.commands.common import console, language, number, quiet, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
@@ -65,7 +65,7 @@ def overview_table(overview: pd.DataFrame) -> Table:
         table.add_column(h_de if de else h_en, justify="right")
     for rec in overview.to_dict("records"):
         row = [str(rec[k]) for k in keys]
-        row += [f"{int(rec['cases']):,}", f"{int(rec['events']):,}", f"{int(rec['activities']):,}"]
+        row += [number(rec["cases"]), number(rec["events"]), number(rec["activities"])]
         row += [_day(rec["first"]), _day(rec["last"])]
         table.add_row(*row)
     return table

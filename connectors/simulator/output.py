@@ -430,14 +430,12 @@ def _write_ocel(events_file: Path, target: Path) -> list[Path]:
         source=target.name,
     )
     write_ocel(ocel, target)
-    columns = [
-        schema.CASE,
-        schema.ACTIVITY,
-        schema.TIMESTAMP,
-        schema.EVENT_ID,
-        *event_attributes,
-        *case_attributes,
+    # The OCEL reader leaves out attributes no event or object carries (Baugenehmigung has no
+    # LeiKa key), so the mapping must not name them.
+    carried = [
+        c for c in (*event_attributes, *case_attributes) if frame[c].null_count() < frame.height
     ]
+    columns = [schema.CASE, schema.ACTIVITY, schema.TIMESTAMP, schema.EVENT_ID, *carried]
     where = write_mapping(
         _canonical_mapping(columns, "ocel", target, OCEL_CASE_TYPE), mapping_path(target)
     )

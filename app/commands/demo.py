@@ -1,0 +1,101 @@
+"""``amtsweg demo``: the main job on the bundled sample logs, from import to comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from analyzer import schema
+from analyzer.findings_summary import burden_matrix
+from app.cli import cli
+from app.commands.common import console, language, number, progress, quiet, say, warn
+from app.commands.info import overview_table
+
+#: The shipped samples the demo imports: (file, mapping) in sample_logs/.
+SAMPLES = (
+    ("wohngeld.parquet", "wohngeld.parquet.mapping.toml"),
+    ("gewerbeanmeldung.parquet", "gewerbeanmeldung.parquet.mapping.toml"),
+    (
+        "baugenehmigung_beispielheim.jsonocel.gz",
+        "baugenehmigung_beispielheim.jsonocel.gz.mapping.toml",
+    ),
+)
+
+
+@cli.command("demo")
+def demo_command(
+    samples: Path = typer.Option(Path("sample_logs"), "--samples", help="Ordner der Beispiele"),
+    workspace: Path = typer.Option(Path("amtsweg-demo.duckdb"), "--workspace", "-w"),
+    out: Path = typer.Option(Path("amtsweg-demo"), "--out", "-o", help="Ergebnisordner"),
+) -> None:
+    """Beispiel: sechs Kommunen importieren, Belastungen finden, vergleichen /
+    demo: import six municipalities, find burden, compare."""
+    from analyzer.problems import error
+    from app import api
+    from connectors.findings_files import write_table
+
+    if not samples.is_dir():
+        raise error(
+            "demo.no_samples",
+            "Ordner mit Beispielprotokollen nicht gefunden; im Ordner des Repositoriums "
+            "starten oder --samples angeben",
+            "sample log folder not found; run from the repository folder or give --samples",
+            file=samples,
+        )
+    with progress("Import", total=len(SAMPLES)) as advance:
+        for i, (name, mapping) in enumerate(SAMPLES):
+            records = api.import_log(samples / name, workspace=workspace, mapping=samples / mapping)
+            for r in records:
+                say(
+                    f"importiert: {r.municipality} / {r.service}: {number(r.rows_kept)} Ereignisse",
+                    f"imported: {r.municipality} / {r.service}: {number(r.rows_kept)} events",
+                )
+            advance(i + 1)
+    overview, _coverage = api.overview(workspace=workspace)
+    if not quiet():
+        console.print(overview_table(overview))
+
+    with progress("Analyse / analysis") as advance:
+        result = api.analyze(workspace=workspace, progress=advance)
+    warn(list(result.notes))
+    out.mkdir(parents=True, exist_ok=True)
+    write_table(result.findings, out / "befunde.parquet")
+    write_table(result.summary, out / "befunde_je_detektor.csv")
+    matrix = burden_matrix(result.summary)
+    write_table(matrix, out / "vergleich_je_1000_vorgaenge.csv")
+    if not quiet():
+        for service, part in matrix.groupby(schema.SERVICE, sort=True):
+            console.print(matrix_table(part, service=str(service)))
+    say(
+        f"Ergebnisse in {out}/: befunde.parquet, befunde_je_detektor.csv, "
+        "vergleich_je_1000_vorgaenge.csv; Arbeitsbereich: "
+        f"{workspace} (weiter mit: amtsweg info -w {workspace})",
+        f"results in {out}/: befunde.parquet, befunde_je_detektor.csv, "
+        f"vergleich_je_1000_vorgaenge.csv; workspace: {workspace} "
+        f"(continue with: amtsweg info -w {workspace})",
+    )
+
+
+def matrix_table(matrix: pd.DataFrame, *, service: str) -> Table:
+    """Findings per 1,000 cases: one row per detector, one column per municipality; the
+    highest value of each detector in bold."""
+    de = language() == "de"
+    title = (
+        f"{service}: Befunde je 1.000 Vorgänge" if de else f"{service}: findings per 1,000 cases"
+    )
+    table = Table(title=title)
+    ordered = matrix.sort_values(schema.MUNICIPALITY)
+    detectors = [c for c in matrix.columns if c not in (schema.MUNICIPALITY, schema.SERVICE)]
+    table.add_column("Detektor" if de else "detector")
+    for name in ordered[schema.MUNICIPALITY]:
+        table.add_column(str(name), justify="right")
+    for d in detectors:
+        highest = ordered[d].max()
+        cells = [
+            f"[bold]{number(v)}[/]" if v == highest and v > 0 else number(v) for v in ordered[d]
+        ]
+        table.add_row(d.replace("_", " "), *cells)
+    return table
