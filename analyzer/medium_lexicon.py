@@ -33,6 +33,10 @@ from analyzer.schema import Medium, MediumClass
 EVENT_MEDIUM = "step:medium"
 EVENT_MEDIUM_CLASS = "step:medium_class"
 EVENT_MEDIUM_INFERRED = "step:medium_inferred"
+_GIVEN = "step:medium_given"
+_GIVEN_CLASS = "step:medium_given_class"
+_INFERRED = "step:medium_inferred_name"
+_INFERRED_CLASS = "step:medium_inferred_class"
 
 #: (medium, patterns) in the order they are tried. Patterns are Python regular expressions
 #: searched in the lower-cased name; German compounds are matched by prefix or suffix
@@ -163,6 +167,10 @@ def with_event_medium(
     columns = lf.collect_schema().names()
     classes = {str(k): str(v) for k, v in medium_classes.items()}
     candidates: list[nw.Expr] = []
+    if infer and schema.MEDIUM in columns:
+        # nothing to infer where every event has a medium the taxonomy knows (one count)
+        unknown = ~nw.col(schema.MEDIUM).cast(nw.String()).is_in(list(classes))
+        infer = bool(lf.select(unknown.fill_null(True).sum().alias("n")).collect()["n"][0])
     if infer:
         for column in (schema.ACTIVITY, schema.IT_SYSTEM, schema.DATA_FIELDS):
             if column not in columns:
@@ -175,24 +183,36 @@ def with_event_medium(
                 candidates.append(
                     nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.String())
                 )
+    # Each mapping once, in its own step: an expression used twice would be copied into the
+    # query twice (on DuckDB every replace_strict is a join with its table).
     none = nw.lit(None, nw.String())
-    if schema.MEDIUM in columns:
-        given = nw.col(schema.MEDIUM).cast(nw.String())
-        given_class = given.replace_strict(classes, default=None, return_dtype=nw.String())
-        known_given = ~given_class.is_null()
-    else:
-        given, given_class, known_given = none, none, nw.lit(False)
+    given = nw.col(schema.MEDIUM).cast(nw.String()) if schema.MEDIUM in columns else none
     if candidates:
-        # An inferred medium is in the taxonomy by construction (see the filter above).
         inferred = nw.coalesce(*candidates) if len(candidates) > 1 else candidates[0]
-        inferred_class = inferred.replace_strict(classes, default=None, return_dtype=nw.String())
     else:
-        inferred, inferred_class = none, none
-    return lf.with_columns(
-        nw.when(known_given).then(given).otherwise(inferred).alias(EVENT_MEDIUM),
-        nw.when(known_given).then(given_class).otherwise(inferred_class).alias(EVENT_MEDIUM_CLASS),
-        (~known_given & ~inferred.is_null()).alias(EVENT_MEDIUM_INFERRED),
+        inferred = none
+    staged = lf.with_columns(
+        given.alias(_GIVEN),
+        (
+            given.replace_strict(classes, default=None, return_dtype=nw.String())
+            if schema.MEDIUM in columns
+            else none
+        ).alias(_GIVEN_CLASS),
+        inferred.alias(_INFERRED),
+    ).with_columns(
+        nw.col(_INFERRED)
+        .replace_strict(classes, default=None, return_dtype=nw.String())
+        .alias(_INFERRED_CLASS)
     )
+    known = ~nw.col(_GIVEN_CLASS).is_null()
+    return staged.with_columns(
+        nw.when(known).then(nw.col(_GIVEN)).otherwise(nw.col(_INFERRED)).alias(EVENT_MEDIUM),
+        nw.when(known)
+        .then(nw.col(_GIVEN_CLASS))
+        .otherwise(nw.col(_INFERRED_CLASS))
+        .alias(EVENT_MEDIUM_CLASS),
+        (~known & ~nw.col(_INFERRED_CLASS).is_null()).alias(EVENT_MEDIUM_INFERRED),
+    ).drop(_GIVEN, _GIVEN_CLASS, _INFERRED, _INFERRED_CLASS)
 
 
 #: German names of the canonical media, for evidence sentences.

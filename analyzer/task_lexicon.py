@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -236,8 +237,7 @@ def held_documents_in(
     haystack = normalise(text)
     found: list[tuple[str, str]] = []
     taken: list[str] = []
-    for document in sorted(held, key=lambda d: (-len(normalise(d)), d)):
-        needle = normalise(document).strip()
+    for document, needle in _needles(tuple(held)):
         if not needle or needle not in haystack:
             continue
         if any(needle in longer for longer in taken):
@@ -245,3 +245,10 @@ def held_documents_in(
         taken.append(needle)
         found.append((document, held[document]))
     return found
+
+
+@lru_cache(maxsize=64)
+def _needles(documents: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The documents with their normalised names, longest first (computed once per table)."""
+    pairs = [(d, normalise(d).strip()) for d in documents]
+    return tuple(sorted(pairs, key=lambda p: (-len(p[1]), p[0])))

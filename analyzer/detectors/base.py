@@ -11,9 +11,10 @@ one in English.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
@@ -46,16 +47,25 @@ def empty_findings() -> pd.DataFrame:
 
 
 def typed_findings(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with exactly FINDING_COLUMNS in order and their dtypes."""
-    out = pd.DataFrame(index=range(len(table)))
+    """``table`` with exactly FINDING_COLUMNS in order and their dtypes (columns that have
+    them already are not copied)."""
+    n = len(table)
+    columns = {}
     for column in schema.FINDING_COLUMNS:
-        values = table[column].to_numpy() if column in table else [None] * len(table)
-        out[column] = values
-    for column in _TEXT_COLUMNS:
-        out[column] = out[column].astype(_TEXT)
-    out[schema.FINDING_MINUTES_LOST] = out[schema.FINDING_MINUTES_LOST].astype("float64")
-    out[schema.FINDING_INFERRED] = out[schema.FINDING_INFERRED].fillna(False).astype(bool)
-    return out
+        if column in table:
+            values = table[column].reset_index(drop=True)
+        else:
+            values = pd.Series([None] * n, dtype=object)
+        if column == schema.FINDING_MINUTES_LOST:
+            target = np.dtype("float64")
+        elif column == schema.FINDING_INFERRED:
+            if values.dtype != np.dtype(bool):
+                values = values.astype(object).where(values.notna(), False)
+            target = np.dtype(bool)
+        else:
+            target = _TEXT
+        columns[column] = values if values.dtype == target else values.astype(target)
+    return pd.DataFrame(columns, index=range(n))
 
 
 def findings_table(
@@ -107,17 +117,21 @@ def findings_table(
     return sort_findings(typed_findings(table))
 
 
+#: The order of every findings table (missing values first).
+SORT_KEYS: list[str] = [
+    schema.FINDING_DETECTOR,
+    schema.MUNICIPALITY,
+    schema.SERVICE,
+    schema.CASE,
+    schema.EVENT_ID,
+    schema.FINDING_RULE,
+]
+
+
 def sort_findings(table: pd.DataFrame) -> pd.DataFrame:
     """Findings in a stable order: detector, municipality, service, case, anchor event."""
-    keys = [
-        schema.FINDING_DETECTOR,
-        schema.MUNICIPALITY,
-        schema.SERVICE,
-        schema.CASE,
-        schema.EVENT_ID,
-        schema.FINDING_RULE,
-    ]
-    return table.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
+    ordered = table.sort_values(SORT_KEYS, kind="stable", na_position="first")
+    return ordered.reset_index(drop=True)
 
 
 def concat_findings(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
@@ -200,3 +214,122 @@ def anchor_columns(columns: Iterable[str]) -> list[str]:
         schema.LEVEL,
     )
     return [c for c in wanted if c in present]
+
+
+# --- findings built lazily in the backend -------------------------------------------------------
+# Large logs have hundreds of thousands of findings (every hand-over, every media break); their
+# sentences are assembled by the backend (concat_str), not by a Python loop per finding.
+
+
+def words(*parts: str | nw.Expr) -> nw.Expr:
+    """A text column from literal parts and expressions; a missing value reads ``"?"``."""
+    exprs = [
+        nw.lit(p, nw.String()) if isinstance(p, str) else p.cast(nw.String()).fill_null("?")
+        for p in parts
+    ]
+    return nw.concat_str(exprs)
+
+
+def labelled(expr: nw.Expr, labels: Mapping[str, str]) -> nw.Expr:
+    """``expr`` replaced by its label where ``labels`` has one, else unchanged (null stays)."""
+    keys = [str(k) for k in labels]
+    named = expr.replace_strict(
+        {str(k): v for k, v in labels.items()}, default="?", return_dtype=nw.String()
+    )
+    return nw.when(expr.is_in(keys)).then(named).otherwise(expr.cast(nw.String()))
+
+
+def number_text(expr: nw.Expr, *, comma: bool) -> nw.Expr:
+    """``expr`` rounded to one decimal as text, without a trailing ``.0``; German comma."""
+    out = expr.round(1).cast(nw.String()).str.replace_all(r"\.0$", "")
+    return out.str.replace_all(".", ",", literal=True) if comma else out
+
+
+def duration_words(minutes: nw.Expr, language: str) -> nw.Expr:
+    """``"3,5 Tage"``/``"3.5 days"``, ``"5 Std."``/``"5 h"``, ``"12 Min."``/``"12 min"``."""
+    de = language == "de"
+    units = ("Tage", "Std.", "Min.") if de else ("days", "h", "min")
+    return (
+        nw.when(minutes >= 2 * 24 * 60)
+        .then(words(number_text(minutes / (24 * 60), comma=de), " " + units[0]))
+        .when(minutes >= 120)
+        .then(words(number_text(minutes / 60, comma=de), " " + units[1]))
+        .otherwise(words(number_text(minutes, comma=de), " " + units[2]))
+    )
+
+
+def id_list(*ids: nw.Expr) -> nw.Expr:
+    """Event ids joined by the DATA_FIELDS separator, missing ones left out."""
+    sep = schema.DATA_FIELDS_SEPARATOR
+    out = None
+    for expr in ids:
+        part = expr.cast(nw.String())
+        if out is None:
+            out = part
+            continue
+        out = (
+            nw.when(out.is_null())
+            .then(part)
+            .when(part.is_null())
+            .then(out)
+            .otherwise(nw.concat_str([out, nw.lit(sep), part]))
+        )
+    return out if out is not None else nw.lit("", nw.String())
+
+
+def lazy_findings(
+    lf: nw.LazyFrame,
+    *,
+    detector: str,
+    burden: schema.Burden,
+    rule: str | nw.Expr,
+    severity: str | nw.Expr,
+    minutes_lost: float | nw.Expr,
+    evidence_de: nw.Expr,
+    evidence_en: nw.Expr,
+    event_ids: nw.Expr,
+    inferred: bool | nw.Expr = False,
+) -> nw.LazyFrame:
+    """The rows of ``lf`` (one per anchor event) as findings, still lazy: FINDING_COLUMNS.
+
+    Anchor columns the log lacks (MUNICIPALITY, SERVICE, ORG_UNIT, LEVEL) are null.
+    """
+    present = set(lf.collect_schema().names())
+
+    def value(x: object, dtype) -> nw.Expr:
+        return x if isinstance(x, nw.Expr) else nw.lit(x, dtype)
+
+    given = {
+        schema.FINDING_DETECTOR: nw.lit(detector, nw.String()),
+        schema.FINDING_BURDEN: nw.lit(burden.value, nw.String()),
+        schema.FINDING_RULE: value(rule, nw.String()),
+        schema.FINDING_SEVERITY: value(
+            str(severity) if isinstance(severity, StrEnum) else severity, nw.String()
+        ),
+        schema.FINDING_EVENT_IDS: event_ids,
+        schema.FINDING_MINUTES_LOST: value(minutes_lost, nw.Float64()).cast(nw.Float64()),
+        schema.FINDING_EVIDENCE: evidence_de,
+        schema.FINDING_EVIDENCE_EN: evidence_en,
+        schema.FINDING_INFERRED: value(inferred, nw.Boolean()),
+    }
+    columns = []
+    for column in schema.FINDING_COLUMNS:
+        if column in given:
+            columns.append(given[column].alias(column))
+        elif column in present:
+            columns.append(nw.col(column).cast(nw.String()).alias(column))
+        else:
+            columns.append(nw.lit(None, nw.String()).alias(column))
+    return lf.select(columns)
+
+
+def collect_findings(lazy: nw.LazyFrame) -> pd.DataFrame:
+    """Run ``lazy`` (from :func:`lazy_findings`) and return the typed, sorted findings.
+
+    The backend sorts (in the order of :func:`sort_findings`), so large tables never go
+    through a pandas sort.
+    """
+    from analyzer import engine
+
+    ordered = lazy.sort(SORT_KEYS, nulls_last=False)
+    return typed_findings(engine.to_pandas(ordered))

@@ -25,14 +25,15 @@ import pandas as pd
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
-    anchor_columns,
+    collect_findings,
     empty_findings,
-    findings_table,
-    joined,
-    text,
+    id_list,
+    labelled,
+    lazy_findings,
     with_notes,
+    words,
 )
-from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN, level_text
+from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN
 from analyzer.detectors.notes import missing_column_note
 from analyzer.detectors.rework import _work_minutes
 from analyzer.schema import Burden
@@ -78,36 +79,41 @@ def detect_duplicate_responsibility(
         .alias(p(schema.LEVEL)),
         _work_minutes(columns).alias(_WORK_MINUTES),
     )
-    rows = engine.to_pandas(
-        marked.filter(nw.col(_SAME_LEVEL).is_null() & ~nw.col(p(schema.EVENT_ID)).is_null()).select(
-            *dict.fromkeys([*anchor_columns(columns), task_column]),
-            p(schema.EVENT_ID),
-            p(schema.LEVEL),
-            _WORK_MINUTES,
-        )
+    c = nw.col
+    before, now = (
+        labelled(c(p(schema.LEVEL)), LEVEL_LABELS_DE),
+        labelled(c(schema.LEVEL), LEVEL_LABELS_DE),
     )
-    de = [
-        f"„{text(t)}“ wurde auf Ebene {level_text(a, LEVEL_LABELS_DE)} bereits erledigt und "
-        f"wird auf Ebene {level_text(b, LEVEL_LABELS_DE)} erneut ausgeführt."
-        for t, a, b in zip(
-            rows[task_column], rows[p(schema.LEVEL)], rows[schema.LEVEL], strict=True
+    before_en, now_en = (
+        labelled(c(p(schema.LEVEL)), LEVEL_LABELS_EN),
+        labelled(c(schema.LEVEL), LEVEL_LABELS_EN),
+    )
+    return collect_findings(
+        lazy_findings(
+            marked.filter(c(_SAME_LEVEL).is_null() & ~c(p(schema.EVENT_ID)).is_null()),
+            detector=DETECTOR,
+            burden=Burden.DUPLICATE_RESPONSIBILITY,
+            rule=RULE,
+            severity=Severity.HIGH.value,
+            minutes_lost=nw.coalesce(c(_WORK_MINUTES), nw.lit(float(minutes_per_duplicate))),
+            evidence_de=words(
+                "„",
+                c(task_column),
+                "“ wurde auf Ebene ",
+                before,
+                " bereits erledigt und wird auf Ebene ",
+                now,
+                " erneut ausgeführt.",
+            ),
+            evidence_en=words(
+                "'",
+                c(task_column),
+                "' was already done at the ",
+                before_en,
+                " level and is done again at the ",
+                now_en,
+                " level.",
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
         )
-    ]
-    en = [
-        f"'{text(t)}' was already done at the {level_text(a, LEVEL_LABELS_EN)} level and is "
-        f"done again at the {level_text(b, LEVEL_LABELS_EN)} level."
-        for t, a, b in zip(
-            rows[task_column], rows[p(schema.LEVEL)], rows[schema.LEVEL], strict=True
-        )
-    ]
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.DUPLICATE_RESPONSIBILITY,
-        rule=RULE,
-        severity=Severity.HIGH.value,
-        minutes_lost=rows[_WORK_MINUTES].astype("float64").fillna(float(minutes_per_duplicate)),
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
     )

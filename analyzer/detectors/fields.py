@@ -48,24 +48,49 @@ def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str]) -> nw.LazyFrame:
     return exploded.unique([schema.EVENT_ID, FIELD], keep="any").drop(schema.DATA_FIELDS)
 
 
-def earlier_writes(rows: nw.LazyFrame, *, first: Sequence[str] = ()) -> nw.LazyFrame:
+def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.LazyFrame:
     """``rows`` (from :func:`field_rows`) with, per (case, field), the previous writer's
-    EVENT_ID (``steps.prev_name(EVENT_ID)``; null for the first write) and the first
-    writer's ``first`` columns (``first_name(c)``)."""
+    EVENT_ID, order columns and ``previous`` columns (``steps.prev_name(c)``; null for the
+    field's first write). Rows of an event that lists a field twice are written once.
+
+    Only ``shift`` windows: an ordered ``first`` would be an ordered aggregate per row on
+    DuckDB, orders of magnitude slower.
+    """
     order = steps.order_columns(rows.collect_schema().names())
-    window = dict(order_by=order)
+    wanted = dict.fromkeys([schema.EVENT_ID, *order, *previous])
     return rows.with_columns(
-        nw.col(schema.EVENT_ID)
-        .shift(1)
-        .over(schema.CASE, FIELD, **window)
-        .alias(steps.prev_name(schema.EVENT_ID)),
-        *(
-            nw.col(c).first().over(schema.CASE, FIELD, **window).alias(first_name(c))
-            for c in dict.fromkeys([schema.EVENT_ID, *order, *first])
-        ),
+        nw.col(c).shift(1).over(schema.CASE, FIELD, order_by=order).alias(steps.prev_name(c))
+        for c in wanted
     )
 
 
-def first_name(column: str) -> str:
-    """Working column: ``column`` of the first event of the case that wrote the field."""
-    return column + "@first"
+def first_per(
+    rows: nw.LazyFrame, key: str, order: Sequence[str], *, counted: str, first: str, last: str
+) -> nw.LazyFrame:
+    """One row per ``key`` value: its first row by ``order``, with the number of its rows
+    (``counted``) and the smallest and largest FIELD (``first``, ``last``).
+
+    Uses ``shift`` and unordered window aggregates only (see :func:`earlier_writes`).
+    """
+    at_start = nw.col(FIELD).shift(1).over(key, order_by=[*order, FIELD]).is_null()
+    return rows.with_columns(
+        at_start.alias("step:first_row"),
+        nw.col(FIELD).count().over(key).alias(counted),
+        nw.col(FIELD).min().over(key).alias(first),
+        nw.col(FIELD).max().over(key).alias(last),
+    ).filter(nw.col("step:first_row"))
+
+
+def field_list_words(count: nw.Expr, first: nw.Expr, last: nw.Expr, language: str) -> nw.Expr:
+    """The fields of a finding for its sentence: ``A``; ``A, B``; ``u. a. A, Z`` (more than
+    two: the first and last in alphabetical order)."""
+    from analyzer.detectors.base import words
+
+    among = "u. a. " if language == "de" else "among them "
+    return (
+        nw.when(count == 1)
+        .then(words(first))
+        .when(count == 2)
+        .then(words(first, ", ", last))
+        .otherwise(words(among, first, ", ", last))
+    )

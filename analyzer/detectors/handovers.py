@@ -18,17 +18,18 @@ Minutes lost: ``minutes_per_handover`` per hand-over (a standard estimate).
 
 from __future__ import annotations
 
+import narwhals as nw
 import pandas as pd
 
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
-    anchor_columns,
+    collect_findings,
     empty_findings,
-    findings_table,
-    joined,
-    text,
+    id_list,
+    lazy_findings,
     with_notes,
+    words,
 )
 from analyzer.detectors.notes import missing_column_note
 from analyzer.schema import Burden
@@ -47,48 +48,44 @@ def detect_handovers(frame: engine.FrameLike, *, minutes_per_handover: float = 5
     carry = [schema.LEVEL] if has_level else []
     changes = steps.known_changes(lf, schema.ORG_UNIT, carry=carry)
     p = steps.prev_name
-    rows = engine.to_pandas(
-        changes.select(
-            *anchor_columns(columns),
-            *(p(c) for c in (schema.ORG_UNIT, schema.EVENT_ID, schema.ACTIVITY, *carry)),
-        )
-    )
+    c = nw.col
     if has_level:
-        crosses = (
-            rows[schema.LEVEL].notna()
-            & rows[p(schema.LEVEL)].notna()
-            & (rows[schema.LEVEL] != rows[p(schema.LEVEL)])
-        )
+        crosses = (c(schema.LEVEL) != c(p(schema.LEVEL))).fill_null(False)
     else:
-        crosses = pd.Series(False, index=rows.index)
-    de = [
-        f"Übergabe von „{text(a)}“ an „{text(b)}“ (nach „{text(x)}“, vor „{text(y)}“)."
-        for a, b, x, y in zip(
-            rows[p(schema.ORG_UNIT)],
-            rows[schema.ORG_UNIT],
-            rows[p(schema.ACTIVITY)],
-            rows[schema.ACTIVITY],
-            strict=True,
+        crosses = nw.lit(False)
+    units = (c(p(schema.ORG_UNIT)), c(schema.ORG_UNIT), c(p(schema.ACTIVITY)), c(schema.ACTIVITY))
+    return collect_findings(
+        lazy_findings(
+            changes,
+            detector=DETECTOR,
+            burden=Burden.HANDOVER,
+            rule=RULE,
+            severity=nw.when(crosses)
+            .then(nw.lit(Severity.MEDIUM.value))
+            .otherwise(nw.lit(Severity.LOW.value)),
+            minutes_lost=float(minutes_per_handover),
+            evidence_de=words(
+                "Übergabe von „",
+                units[0],
+                "“ an „",
+                units[1],
+                "“ (nach „",
+                units[2],
+                "“, vor „",
+                units[3],
+                "“).",
+            ),
+            evidence_en=words(
+                "Hand-over from '",
+                units[0],
+                "' to '",
+                units[1],
+                "' (after '",
+                units[2],
+                "', before '",
+                units[3],
+                "').",
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
         )
-    ]
-    en = [
-        f"Hand-over from '{text(a)}' to '{text(b)}' (after '{text(x)}', before '{text(y)}')."
-        for a, b, x, y in zip(
-            rows[p(schema.ORG_UNIT)],
-            rows[schema.ORG_UNIT],
-            rows[p(schema.ACTIVITY)],
-            rows[schema.ACTIVITY],
-            strict=True,
-        )
-    ]
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.HANDOVER,
-        rule=RULE,
-        severity=crosses.map({True: Severity.MEDIUM.value, False: Severity.LOW.value}),
-        minutes_lost=float(minutes_per_handover),
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
     )

@@ -4,14 +4,17 @@ DATA_FIELDS lists the fields an event writes (a capture step). Rules:
 
 * ``repeated_capture``: an event writes a field that an earlier event of the same case
   already wrote (whoever wrote it, in whatever system or unit: the data were there).
-* ``reentry_of_digital_data``: the same, when the earliest earlier writer of a shared field
-  was on a digital medium: the data were already held digitally (typically a capture step
-  after a digital intake that carried them, e.g. the portal application) and were typed in
-  again. The medium is given or inferred (:mod:`analyzer.medium_lexicon`); where it was
-  inferred the finding says so (FINDING_INFERRED).
+* ``reentry_of_digital_data``: the same, when the *source* was on a digital medium: the data
+  were already held digitally (typically a capture step after a digital intake that carried
+  them, e.g. the portal application) and were typed in again. The source of a shared field
+  is its latest earlier writer (where the data were taken from); of several shared fields,
+  the one whose source came first. The medium is given or inferred
+  (:mod:`analyzer.medium_lexicon`); where it was inferred the finding says so
+  (FINDING_INFERRED).
 
-Anchor: the later capture. Evidence events: the earliest event that wrote one of the shared
-fields, then the anchor. One finding per anchor, however many fields it repeats.
+Anchor: the later capture. Evidence events: the source, then the anchor. One finding per
+anchor, however many fields it repeats; the evidence names up to two of them (the first and
+last in alphabetical order).
 
 Without a DATA_FIELDS column (or with one that is empty everywhere) the detector falls back
 to names (all findings inferred): ``capture_after_digital_intake``: the case starts on a
@@ -35,12 +38,20 @@ from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
     anchor_columns,
-    findings_table,
-    joined,
-    text,
+    collect_findings,
+    empty_findings,
+    id_list,
+    lazy_findings,
     with_notes,
+    words,
 )
-from analyzer.detectors.fields import FIELD, earlier_writes, field_rows, first_name, has_data_fields
+from analyzer.detectors.fields import (
+    earlier_writes,
+    field_list_words,
+    field_rows,
+    first_per,
+    has_data_fields,
+)
 from analyzer.detectors.notes import inferred_note
 from analyzer.medium_lexicon import EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED, with_event_medium
 from analyzer.schema import Burden, MediumClass
@@ -50,6 +61,9 @@ DETECTOR = "manual_reentry"
 RULE_REPEATED = "repeated_capture"
 RULE_AFTER_DIGITAL = "reentry_of_digital_data"
 RULE_BY_NAME = "capture_after_digital_intake"
+_FIELDS = "step:fields"
+_FIRST_FIELD = "step:first_field"
+_LAST_FIELD = "step:last_field"
 
 
 def detect_manual_reentry(
@@ -79,145 +93,117 @@ def detect_manual_reentry(
     order = steps.order_columns(columns)
     rows = field_rows(lf, keep=[*keep, *order, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED])
     marked = earlier_writes(
-        rows, first=[schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED]
+        rows, previous=[schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED]
     )
-    f = first_name
-    repeated = engine.to_pandas(
-        marked.filter(~nw.col(steps.prev_name(schema.EVENT_ID)).is_null()).select(
-            *keep,
-            FIELD,
-            *(
-                f(c)
-                for c in dict.fromkeys(
-                    [
-                        schema.EVENT_ID,
-                        *order,
-                        schema.ACTIVITY,
-                        EVENT_MEDIUM_CLASS,
-                        EVENT_MEDIUM_INFERRED,
-                    ]
-                )
-            ),
-        )
+    p = steps.prev_name
+    c = nw.col
+    repeated = marked.filter(~c(p(schema.EVENT_ID)).is_null())
+    anchors = first_per(
+        repeated,
+        schema.EVENT_ID,
+        [p(o) for o in order],
+        counted=_FIELDS,
+        first=_FIRST_FIELD,
+        last=_LAST_FIELD,
     )
-    if repeated.empty:
-        return findings_table(
-            repeated,
+    n = c(_FIELDS)
+    digital = (c(p(EVENT_MEDIUM_CLASS)) == MediumClass.DIGITAL.value).fill_null(False)
+    de_fields = field_list_words(n, c(_FIRST_FIELD), c(_LAST_FIELD), "de")
+    en_fields = field_list_words(n, c(_FIRST_FIELD), c(_LAST_FIELD), "en")
+    one = n == 1
+    return collect_findings(
+        lazy_findings(
+            anchors,
             detector=DETECTOR,
             burden=Burden.MANUAL_REENTRY,
-            rule=RULE_REPEATED,
-            severity=Severity.MEDIUM.value,
-            minutes_lost=0.0,
-            evidence_de=[],
-            evidence_en=[],
-            event_ids=[],
+            rule=nw.when(digital).then(nw.lit(RULE_AFTER_DIGITAL)).otherwise(nw.lit(RULE_REPEATED)),
+            severity=nw.when(digital)
+            .then(nw.lit(Severity.HIGH.value))
+            .otherwise(nw.lit(Severity.MEDIUM.value)),
+            minutes_lost=n.cast(nw.Float64()) * float(minutes_per_field),
+            evidence_de=words(
+                n,
+                nw.when(one)
+                .then(nw.lit(" bereits erfasstes Feld ("))
+                .otherwise(nw.lit(" bereits erfasste Felder (")),
+                de_fields,
+                nw.when(one)
+                .then(nw.lit(") wird erneut erfasst; zuerst bei „"))
+                .otherwise(nw.lit(") werden erneut erfasst; zuerst bei „")),
+                c(p(schema.ACTIVITY)),
+                nw.when(digital).then(nw.lit("“ (lag schon digital vor).")).otherwise(nw.lit("“.")),
+            ),
+            evidence_en=words(
+                n,
+                nw.when(one)
+                .then(nw.lit(" field already captured ("))
+                .otherwise(nw.lit(" fields already captured (")),
+                en_fields,
+                nw.when(one)
+                .then(nw.lit(") is captured again; first at '"))
+                .otherwise(nw.lit(") are captured again; first at '")),
+                c(p(schema.ACTIVITY)),
+                nw.when(digital)
+                .then(nw.lit("' (already held digitally)."))
+                .otherwise(nw.lit("'.")),
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
+            inferred=digital & c(p(EVENT_MEDIUM_INFERRED)).fill_null(False),
         )
-    # per anchor: the shared fields, and the earliest event that wrote one of them
-    repeated = repeated.sort_values([schema.EVENT_ID, *(f(c) for c in order), FIELD], kind="stable")
-    fields = repeated.groupby(schema.EVENT_ID, sort=False)[FIELD].agg(lambda s: sorted(set(s)))
-    anchors = repeated.drop_duplicates(subset=[schema.EVENT_ID], keep="first").reset_index(
-        drop=True
-    )
-    anchors["fields"] = fields.reindex(anchors[schema.EVENT_ID]).to_numpy()
-    digital = anchors[f(EVENT_MEDIUM_CLASS)] == MediumClass.DIGITAL
-    inferred = digital & anchors[f(EVENT_MEDIUM_INFERRED)].fillna(False).astype(bool)
-    de, en = [], []
-    for names, source, is_digital in zip(
-        anchors["fields"], anchors[f(schema.ACTIVITY)], digital, strict=True
-    ):
-        listed = ", ".join(names)
-        if len(names) == 1:
-            de_what = f"1 bereits erfasstes Feld ({listed}) wird erneut erfasst"
-            en_what = f"1 field already captured ({listed}) is captured again"
-        else:
-            de_what = f"{len(names)} bereits erfasste Felder ({listed}) werden erneut erfasst"
-            en_what = f"{len(names)} fields already captured ({listed}) are captured again"
-        de.append(
-            f"{de_what}; zuerst bei „{text(source)}“"
-            + (" (lag schon digital vor)." if is_digital else ".")
-        )
-        en.append(
-            f"{en_what}; first at '{text(source)}'"
-            + (" (already held digitally)." if is_digital else ".")
-        )
-    return findings_table(
-        anchors,
-        detector=DETECTOR,
-        burden=Burden.MANUAL_REENTRY,
-        rule=digital.map({True: RULE_AFTER_DIGITAL, False: RULE_REPEATED}),
-        severity=digital.map({True: Severity.HIGH.value, False: Severity.MEDIUM.value}),
-        minutes_lost=[minutes_per_field * len(n) for n in anchors["fields"]],
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(anchors[f(schema.EVENT_ID)], anchors[schema.EVENT_ID]),
-        inferred=inferred,
     )
 
 
 def _by_name(lf: nw.LazyFrame, *, minutes: float) -> pd.DataFrame:
     """The name-based fallback rule ``capture_after_digital_intake`` (see module docstring)."""
     columns = lf.collect_schema().names()
-    order = steps.order_columns(columns)
     names = lf.select(schema.ACTIVITY).unique().collect()[schema.ACTIVITY].to_list()
     captures = sorted(n for n in names if is_capture(n))
-    f = first_name
-    intake = [
-        schema.EVENT_ID,
-        schema.ACTIVITY,
-        EVENT_MEDIUM_CLASS,
-        *([schema.IT_SYSTEM] if schema.IT_SYSTEM in columns else []),
-    ]
-    marked = lf.with_columns(
-        *(nw.col(c).first().over(schema.CASE, order_by=order).alias(f(c)) for c in intake)
+    if not captures:
+        return empty_findings()
+    p = steps.prev_name
+    c = nw.col
+    system = [schema.IT_SYSTEM] if schema.IT_SYSTEM in columns else []
+    intake_columns = [schema.EVENT_ID, schema.ACTIVITY, EVENT_MEDIUM_CLASS, *system]
+    first = steps.with_previous(lf, [schema.EVENT_ID]).filter(c(p(schema.EVENT_ID)).is_null())
+    intakes = first.filter(c(EVENT_MEDIUM_CLASS) == MediumClass.DIGITAL.value).select(
+        schema.CASE, *(c(x).alias(_intake(x)) for x in intake_columns)
     )
-    condition = (
-        nw.col(schema.ACTIVITY).is_in(captures)
-        & (nw.col(f(EVENT_MEDIUM_CLASS)) == MediumClass.DIGITAL.value).fill_null(False)
-        & (nw.col(schema.EVENT_ID) != nw.col(f(schema.EVENT_ID)))
+    candidates = lf.filter(c(schema.ACTIVITY).is_in(captures)).join(
+        intakes, on=schema.CASE, how="inner"
     )
-    if schema.IT_SYSTEM in columns:
-        same_system = (nw.col(schema.IT_SYSTEM) == nw.col(f(schema.IT_SYSTEM))).fill_null(False)
-        condition = condition & ~same_system
-    rows = (
-        engine.to_pandas(
-            marked.filter(condition).select(
-                *anchor_columns(columns), f(schema.EVENT_ID), f(schema.ACTIVITY)
-            )
-        )
-        if captures
-        else pd.DataFrame()
-    )
-    if rows.empty:
-        return findings_table(
-            rows,
+    condition = c(schema.EVENT_ID) != c(_intake(schema.EVENT_ID))
+    if system:
+        same = (c(schema.IT_SYSTEM) == c(_intake(schema.IT_SYSTEM))).fill_null(False)
+        condition = condition & ~same
+    intake = c(_intake(schema.ACTIVITY))
+    return collect_findings(
+        lazy_findings(
+            candidates.filter(condition),
             detector=DETECTOR,
             burden=Burden.MANUAL_REENTRY,
             rule=RULE_BY_NAME,
             severity=Severity.HIGH.value,
-            minutes_lost=0.0,
-            evidence_de=[],
-            evidence_en=[],
-            event_ids=[],
+            minutes_lost=float(minutes),
+            evidence_de=words(
+                "„",
+                c(schema.ACTIVITY),
+                "“ erfasst von Hand, was mit „",
+                intake,
+                "“ schon digital einging (aus den Tätigkeitsnamen abgeleitet).",
+            ),
+            evidence_en=words(
+                "'",
+                c(schema.ACTIVITY),
+                "' captures by hand what arrived digitally with '",
+                intake,
+                "' (inferred from the activity names).",
+            ),
+            event_ids=id_list(c(_intake(schema.EVENT_ID)), c(schema.EVENT_ID)),
+            inferred=True,
         )
-    de = [
-        f"„{text(a)}“ erfasst von Hand, was mit „{text(b)}“ schon digital einging "
-        "(aus den Tätigkeitsnamen abgeleitet)."
-        for a, b in zip(rows[schema.ACTIVITY], rows[f(schema.ACTIVITY)], strict=True)
-    ]
-    en = [
-        f"'{text(a)}' captures by hand what arrived digitally with '{text(b)}' "
-        "(inferred from the activity names)."
-        for a, b in zip(rows[schema.ACTIVITY], rows[f(schema.ACTIVITY)], strict=True)
-    ]
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.MANUAL_REENTRY,
-        rule=RULE_BY_NAME,
-        severity=Severity.HIGH.value,
-        minutes_lost=float(minutes),
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[f(schema.EVENT_ID)], rows[schema.EVENT_ID]),
-        inferred=True,
     )
+
+
+def _intake(column: str) -> str:
+    """Working column: ``column`` of the case's first (intake) event."""
+    return column + "@intake"

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import narwhals as nw
 import pandas as pd
 
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
-    anchor_columns,
-    findings_table,
-    joined,
-    text,
+    collect_findings,
+    id_list,
+    labelled,
+    lazy_findings,
+    words,
 )
 from analyzer.medium_lexicon import (
     EVENT_MEDIUM,
@@ -60,53 +62,52 @@ def detect_media_breaks(
     lf = with_event_medium(steps.prepare(frame), medium_classes=medium_classes, infer=infer_medium)
     carry = [EVENT_MEDIUM, EVENT_MEDIUM_INFERRED]
     changes = steps.known_changes(lf, EVENT_MEDIUM_CLASS, carry=carry)
-    keep = anchor_columns(lf.collect_schema().names())
     p = steps.prev_name
-    rows = engine.to_pandas(
-        changes.select(
-            *keep,
-            EVENT_MEDIUM_CLASS,
-            *carry,
-            *(p(c) for c in (schema.EVENT_ID, schema.ACTIVITY, *carry)),
-        )
-    )
-    to_analogue = rows[EVENT_MEDIUM_CLASS] == MediumClass.ANALOGUE
-    inferred = rows[EVENT_MEDIUM_INFERRED].astype(bool) | rows[p(EVENT_MEDIUM_INFERRED)].astype(
-        bool
-    )
-    de, en = [], []
-    for before, before_medium, after, after_medium, guessed in zip(
-        rows[p(schema.ACTIVITY)],
-        rows[p(EVENT_MEDIUM)],
-        rows[schema.ACTIVITY],
-        rows[EVENT_MEDIUM],
-        inferred,
-        strict=True,
-    ):
-        de.append(
-            f"Medienbruch: „{text(before)}“ ({_label(before_medium, MEDIUM_LABELS_DE)}) → "
-            f"„{text(after)}“ ({_label(after_medium, MEDIUM_LABELS_DE)})"
-            + (", Medium aus dem Namen abgeleitet." if guessed else ".")
-        )
-        en.append(
-            f"Media break: '{text(before)}' ({_label(before_medium, MEDIUM_LABELS_EN)}) → "
-            f"'{text(after)}' ({_label(after_medium, MEDIUM_LABELS_EN)})"
-            + (", medium inferred from the name." if guessed else ".")
-        )
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.MEDIA_BREAK,
-        rule=to_analogue.map({True: RULE_TO_ANALOGUE, False: RULE_TO_DIGITAL}),
-        severity=to_analogue.map({True: Severity.HIGH.value, False: Severity.MEDIUM.value}),
-        minutes_lost=float(minutes_per_break),
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
-        inferred=inferred,
+    c = nw.col
+    to_analogue = c(EVENT_MEDIUM_CLASS) == MediumClass.ANALOGUE.value
+    inferred = c(EVENT_MEDIUM_INFERRED).fill_null(False) | c(p(EVENT_MEDIUM_INFERRED)).fill_null(
+        False
     )
 
+    def choose(yes: str, no: str) -> nw.Expr:
+        return nw.when(to_analogue).then(nw.lit(yes)).otherwise(nw.lit(no))
 
-def _label(medium: object, labels: Mapping[str, str]) -> str:
-    value = text(medium)
-    return labels.get(value, value)
+    def guessed(text_: str) -> nw.Expr:
+        return nw.when(inferred).then(nw.lit(text_)).otherwise(nw.lit("."))
+
+    return collect_findings(
+        lazy_findings(
+            changes,
+            detector=DETECTOR,
+            burden=Burden.MEDIA_BREAK,
+            rule=choose(RULE_TO_ANALOGUE, RULE_TO_DIGITAL),
+            severity=choose(Severity.HIGH.value, Severity.MEDIUM.value),
+            minutes_lost=float(minutes_per_break),
+            evidence_de=words(
+                "Medienbruch: „",
+                c(p(schema.ACTIVITY)),
+                "“ (",
+                labelled(c(p(EVENT_MEDIUM)), MEDIUM_LABELS_DE),
+                ") → „",
+                c(schema.ACTIVITY),
+                "“ (",
+                labelled(c(EVENT_MEDIUM), MEDIUM_LABELS_DE),
+                ")",
+                guessed(", Medium aus dem Namen abgeleitet."),
+            ),
+            evidence_en=words(
+                "Media break: '",
+                c(p(schema.ACTIVITY)),
+                "' (",
+                labelled(c(p(EVENT_MEDIUM)), MEDIUM_LABELS_EN),
+                ") → '",
+                c(schema.ACTIVITY),
+                "' (",
+                labelled(c(EVENT_MEDIUM), MEDIUM_LABELS_EN),
+                ")",
+                guessed(", medium inferred from the name."),
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
+            inferred=inferred,
+        )
+    )

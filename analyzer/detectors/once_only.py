@@ -98,15 +98,23 @@ def detect_once_only(
             rows.loc[hit, "holder"] = found["holder"].to_numpy()
             rows.loc[hit, "source"] = found["source"].to_numpy()
 
+    # documents named per distinct activity and per distinct DATA_FIELDS value, not per row
     by_name = {n: held_documents_in(n, held_documents) for n in requests}
-    for i in rows.index[rows["rule"].isna()]:
-        documents = by_name[rows.at[i, schema.ACTIVITY]]
-        if not documents and has_fields:
-            documents = held_documents_in(rows.at[i, schema.DATA_FIELDS], held_documents)
-        if documents:
-            rows.at[i, "rule"] = RULE_AUTHORITY
-            rows.at[i, "document"] = ", ".join(d for d, _ in documents)
-            rows.at[i, "holder"] = ", ".join(dict.fromkeys(h for _, h in documents))
+    by_fields: dict[str, list[tuple[str, str]]] = {}
+    if has_fields:
+        for value in rows[schema.DATA_FIELDS].dropna().unique():
+            by_fields[value] = held_documents_in(value, held_documents)
+    open_ = rows["rule"].isna()
+    named = rows[schema.ACTIVITY].map(by_name)
+    if has_fields:
+        from_fields = rows[schema.DATA_FIELDS].map(lambda v: by_fields.get(v, []))
+        named = named.where(named.map(bool), from_fields)
+    hit = open_ & named.map(bool)
+    rows.loc[hit, "rule"] = RULE_AUTHORITY
+    rows.loc[hit, "document"] = named[hit].map(lambda docs: ", ".join(d for d, _ in docs))
+    rows.loc[hit, "holder"] = named[hit].map(
+        lambda docs: ", ".join(dict.fromkeys(h for _, h in docs))
+    )
     return _table(rows[rows["rule"].notna()].reset_index(drop=True), minutes_per_request)
 
 

@@ -27,14 +27,15 @@ import pandas as pd
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
-    anchor_columns,
+    collect_findings,
     empty_findings,
-    findings_table,
-    joined,
-    text,
+    id_list,
+    labelled,
+    lazy_findings,
     with_notes,
+    words,
 )
-from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN, level_text
+from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN
 from analyzer.detectors.notes import missing_column_note
 from analyzer.problems import InputError, problem
 from analyzer.schema import Burden
@@ -89,33 +90,33 @@ def detect_ping_pong(
         nw.col(p(schema.EVENT_ID)).shift(1).over(schema.CASE, order_by=order).alias(_LEFT_FROM),
         level_at(1).alias(p(schema.LEVEL)),
     )
-    rows = engine.to_pandas(
-        marked.filter(nw.col("step:ping_pong")).select(
-            *anchor_columns(columns), _LEFT_FROM, p(schema.LEVEL)
+    c = nw.col
+    return collect_findings(
+        lazy_findings(
+            marked.filter(c("step:ping_pong")),
+            detector=DETECTOR,
+            burden=Burden.PING_PONG,
+            rule=RULE,
+            severity=Severity.HIGH.value,
+            minutes_lost=float(minutes_per_return),
+            evidence_de=words(
+                "Der Vorgang geht zwischen Ebene ",
+                labelled(c(schema.LEVEL), LEVEL_LABELS_DE),
+                " und ",
+                labelled(c(p(schema.LEVEL)), LEVEL_LABELS_DE),
+                " hin und her und kehrt mit „",
+                c(schema.ACTIVITY),
+                "“ zurück.",
+            ),
+            evidence_en=words(
+                "The case goes back and forth between the ",
+                labelled(c(schema.LEVEL), LEVEL_LABELS_EN),
+                " and ",
+                labelled(c(p(schema.LEVEL)), LEVEL_LABELS_EN),
+                " levels and returns with '",
+                c(schema.ACTIVITY),
+                "'.",
+            ),
+            event_ids=id_list(c(_LEFT_FROM), c(schema.EVENT_ID)),
         )
-    )
-    de = [
-        f"Der Vorgang geht zwischen Ebene {level_text(a, LEVEL_LABELS_DE)} und "
-        f"{level_text(b, LEVEL_LABELS_DE)} hin und her und kehrt mit „{text(x)}“ zurück."
-        for a, b, x in zip(
-            rows[schema.LEVEL], rows[p(schema.LEVEL)], rows[schema.ACTIVITY], strict=True
-        )
-    ]
-    en = [
-        f"The case goes back and forth between the {level_text(a, LEVEL_LABELS_EN)} and "
-        f"{level_text(b, LEVEL_LABELS_EN)} levels and returns with '{text(x)}'."
-        for a, b, x in zip(
-            rows[schema.LEVEL], rows[p(schema.LEVEL)], rows[schema.ACTIVITY], strict=True
-        )
-    ]
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.PING_PONG,
-        rule=RULE,
-        severity=Severity.HIGH.value,
-        minutes_lost=float(minutes_per_return),
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[_LEFT_FROM], rows[schema.EVENT_ID]),
     )

@@ -29,12 +29,13 @@ import pandas as pd
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
-    anchor_columns,
-    findings_table,
-    joined,
-    text,
+    collect_findings,
+    id_list,
+    labelled,
+    lazy_findings,
+    words,
 )
-from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN, level_text
+from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN
 from analyzer.schema import Burden
 
 DETECTOR = "rework"
@@ -63,50 +64,64 @@ def detect_rework(
         nw.col(schema.EVENT_ID).shift(1).over(*group, order_by=order).alias(p(schema.EVENT_ID)),
         _work_minutes(columns).alias(_WORK_MINUTES),
     )
-    rows = engine.to_pandas(
-        marked.filter(~nw.col(p(schema.EVENT_ID)).is_null()).select(
-            *dict.fromkeys([*anchor_columns(columns), task_column]),
-            p(schema.EVENT_ID),
-            _OCCURRENCE,
-            _WORK_MINUTES,
+    c = nw.col
+    n = c(_OCCURRENCE)
+    where_de, where_en = _where(columns)
+    return collect_findings(
+        lazy_findings(
+            marked.filter(~c(p(schema.EVENT_ID)).is_null()),
+            detector=DETECTOR,
+            burden=Burden.REWORK,
+            rule=RULE,
+            severity=nw.when(n >= 3)
+            .then(nw.lit(Severity.HIGH.value))
+            .otherwise(nw.lit(Severity.MEDIUM.value)),
+            minutes_lost=nw.coalesce(c(_WORK_MINUTES), nw.lit(float(minutes_per_repeat))),
+            evidence_de=words(
+                "„", c(task_column), "“ wird zum ", n, ". Mal ausgeführt", *where_de, "."
+            ),
+            evidence_en=words(
+                "'",
+                c(task_column),
+                "' is done for the ",
+                n,
+                _ordinal_suffix(n),
+                " time",
+                *where_en,
+                ".",
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
         )
     )
-    occurrence = rows[_OCCURRENCE].astype("int64")
-    minutes = rows[_WORK_MINUTES].astype("float64").fillna(float(minutes_per_repeat))
-    where_de, where_en = _where(rows)
-    de = [
-        f"„{text(t)}“ wird zum {n}. Mal ausgeführt{w}."
-        for t, n, w in zip(rows[task_column], occurrence, where_de, strict=True)
-    ]
-    en = [
-        f"'{text(t)}' is done for the {_ordinal(n)} time{w}."
-        for t, n, w in zip(rows[task_column], occurrence, where_en, strict=True)
-    ]
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.REWORK,
-        rule=RULE,
-        severity=[Severity.HIGH.value if n >= 3 else Severity.MEDIUM.value for n in occurrence],
-        minutes_lost=minutes,
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
-    )
 
 
-def _where(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """`` (Ebene Kreis)`` or `` (bei „Amt“)`` per row: where the step was repeated."""
-    if schema.LEVEL in rows:
-        levels = rows[schema.LEVEL]
+def _where(columns: list[str]) -> tuple[list[str | nw.Expr], list[str | nw.Expr]]:
+    """Sentence parts `` (Ebene Kreis)`` or `` (bei „Amt“)``: where the step was repeated."""
+    if schema.LEVEL in columns:
+        level = nw.col(schema.LEVEL)
         return (
-            [f" (Ebene {level_text(v, LEVEL_LABELS_DE)})" for v in levels],
-            [f" (level {level_text(v, LEVEL_LABELS_EN)})" for v in levels],
+            [" (Ebene ", labelled(level, LEVEL_LABELS_DE), ")"],
+            [" (level ", labelled(level, LEVEL_LABELS_EN), ")"],
         )
-    if schema.ORG_UNIT in rows:
-        units = rows[schema.ORG_UNIT]
-        return [f" (bei „{text(u)}“)" for u in units], [f" (at '{text(u)}')" for u in units]
-    return [""] * len(rows), [""] * len(rows)
+    if schema.ORG_UNIT in columns:
+        unit = nw.col(schema.ORG_UNIT)
+        return [" (bei „", unit, "“)"], [" (at '", unit, "')"]
+    return [], []
+
+
+def _ordinal_suffix(n: nw.Expr) -> nw.Expr:
+    """English ordinal suffix of ``n``: st, nd, rd, th (11th-13th)."""
+    return (
+        nw.when(((n % 100) >= 11) & ((n % 100) <= 13))
+        .then(nw.lit("th"))
+        .when((n % 10) == 1)
+        .then(nw.lit("st"))
+        .when((n % 10) == 2)
+        .then(nw.lit("nd"))
+        .when((n % 10) == 3)
+        .then(nw.lit("rd"))
+        .otherwise(nw.lit("th"))
+    )
 
 
 def _work_minutes(columns: list[str]) -> nw.Expr:
@@ -115,8 +130,3 @@ def _work_minutes(columns: list[str]) -> nw.Expr:
         return nw.lit(None, nw.Float64())
     seconds = steps.seconds_between(schema.START_TIMESTAMP, schema.TIMESTAMP)
     return nw.when(seconds >= 0).then(seconds / 60.0).otherwise(nw.lit(None, nw.Float64()))
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

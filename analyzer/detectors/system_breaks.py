@@ -5,7 +5,8 @@ Systembruch), so its findings have burden kind ``media_break`` with detector
 ``system_breaks``; rule ``system_without_interface``:
 
 With DATA_FIELDS: a finding is an event ``e`` in IT system B that writes a field whose
-latest earlier write in the case was in another system A, where
+latest earlier write in the case was in another system A (of several such fields, the one
+whose earlier write came first names A), where
 
 * the pair {A, B} is not declared in ``interfaces`` (pairs of systems connected by an
   interface, in either direction), and
@@ -39,19 +40,32 @@ from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
     anchor_columns,
+    collect_findings,
     empty_findings,
     findings_table,
+    id_list,
     joined,
+    lazy_findings,
     text,
     with_notes,
+    words,
 )
-from analyzer.detectors.fields import FIELD, field_rows, has_data_fields
+from analyzer.detectors.fields import (
+    FIELD,
+    field_list_words,
+    field_rows,
+    first_per,
+    has_data_fields,
+)
 from analyzer.detectors.notes import missing_column_note
 from analyzer.schema import Burden
 from analyzer.task_lexicon import is_automatic, is_capture
 
 DETECTOR = "system_breaks"
 RULE = "system_without_interface"
+_FIELDS = "step:fields"
+_FIRST_FIELD = "step:first_field"
+_LAST_FIELD = "step:last_field"
 
 
 def detect_system_breaks(
@@ -88,24 +102,15 @@ def detect_system_breaks(
         condition = condition & _undeclared(interfaces)
         if automatic:
             condition = condition & ~nw.col(schema.ACTIVITY).is_in(automatic)
-        moved = engine.to_pandas(
-            marked.filter(condition).select(
-                *keep,
-                schema.IT_SYSTEM,
-                FIELD,
-                *(
-                    p(c)
-                    for c in dict.fromkeys(
-                        (schema.EVENT_ID, schema.ACTIVITY, schema.IT_SYSTEM, *order)
-                    )
-                ),
-            )
+        anchors = first_per(
+            marked.filter(condition),
+            schema.EVENT_ID,
+            [p(o) for o in order],
+            counted=_FIELDS,
+            first=_FIRST_FIELD,
+            last=_LAST_FIELD,
         )
-        moved = moved.sort_values([schema.EVENT_ID, *(p(c) for c in order), FIELD], kind="stable")
-        fields = moved.groupby(schema.EVENT_ID, sort=False)[FIELD].agg(lambda f: sorted(set(f)))
-        anchors = moved.drop_duplicates(schema.EVENT_ID, keep="first").reset_index(drop=True)
-        anchors["fields"] = fields.reindex(anchors[schema.EVENT_ID]).to_numpy()
-        return _table(anchors, minutes_per_break, inferred=False)
+        return _lazy_table(anchors, minutes_per_break)
     captures = sorted(n for n in names if is_capture(n))
     if not captures:
         return _table(pd.DataFrame(), minutes_per_break, inferred=True)
@@ -131,6 +136,47 @@ def _undeclared(interfaces: Collection[tuple[str, str]]) -> nw.Expr:
         )
         condition = condition & ~pair
     return condition
+
+
+def _lazy_table(anchors: nw.LazyFrame, minutes: float) -> pd.DataFrame:
+    """Findings of the data-evidence rule, sentences built by the backend."""
+    p = steps.prev_name
+    c = nw.col
+    systems = (c(p(schema.IT_SYSTEM)), c(schema.IT_SYSTEM), c(schema.ACTIVITY))
+    n, first, last = c(_FIELDS), c(_FIRST_FIELD), c(_LAST_FIELD)
+    return collect_findings(
+        lazy_findings(
+            anchors,
+            detector=DETECTOR,
+            burden=Burden.MEDIA_BREAK,
+            rule=RULE,
+            severity=Severity.MEDIUM.value,
+            minutes_lost=float(minutes),
+            evidence_de=words(
+                "Daten (",
+                field_list_words(n, first, last, "de"),
+                ") gehen ohne Schnittstelle von „",
+                systems[0],
+                "“ nach „",
+                systems[1],
+                "“: „",
+                systems[2],
+                "“ erfasst sie von Hand.",
+            ),
+            evidence_en=words(
+                "Data (",
+                field_list_words(n, first, last, "en"),
+                ") pass from '",
+                systems[0],
+                "' to '",
+                systems[1],
+                "' without an interface: '",
+                systems[2],
+                "' enters them by hand.",
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
+        )
+    )
 
 
 def _table(rows: pd.DataFrame, minutes: float, *, inferred: bool) -> pd.DataFrame:

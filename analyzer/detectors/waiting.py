@@ -25,12 +25,13 @@ import pandas as pd
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import (
     Severity,
-    anchor_columns,
-    findings_table,
-    joined,
+    collect_findings,
+    duration_words,
+    id_list,
+    lazy_findings,
     minutes_text_de,
     minutes_text_en,
-    text,
+    words,
 )
 from analyzer.problems import InputError, problem
 from analyzer.schema import Burden
@@ -56,42 +57,45 @@ def detect_long_waits(
             ]
         )
     lf = steps.prepare(frame)
-    columns = lf.collect_schema().names()
     p = steps.prev_name
-    waits = steps.with_waits(lf).filter(nw.col(steps.WAIT_SECONDS) > threshold.total_seconds())
-    rows = engine.to_pandas(
-        waits.select(
-            *anchor_columns(columns), steps.WAIT_SECONDS, p(schema.EVENT_ID), p(schema.ACTIVITY)
-        )
-    )
-    minutes = rows[steps.WAIT_SECONDS].astype("float64") / 60.0
+    c = nw.col
+    waits = steps.with_waits(lf).filter(c(steps.WAIT_SECONDS) > threshold.total_seconds())
+    minutes = c(steps.WAIT_SECONDS) / 60.0
     limit = threshold.total_seconds() / 60.0
-    severity = [
-        Severity.HIGH.value
-        if m >= 4 * limit
-        else Severity.MEDIUM.value
-        if m >= 2 * limit
-        else Severity.LOW.value
-        for m in minutes
-    ]
-    de = [
-        f"Der Vorgang lag {minutes_text_de(m)} zwischen „{text(a)}“ und „{text(b)}“ "
-        f"(Schwelle {minutes_text_de(limit)})."
-        for m, a, b in zip(minutes, rows[p(schema.ACTIVITY)], rows[schema.ACTIVITY], strict=True)
-    ]
-    en = [
-        f"The case waited {minutes_text_en(m)} between '{text(a)}' and '{text(b)}' "
-        f"(threshold {minutes_text_en(limit)})."
-        for m, a, b in zip(minutes, rows[p(schema.ACTIVITY)], rows[schema.ACTIVITY], strict=True)
-    ]
-    return findings_table(
-        rows,
-        detector=DETECTOR,
-        burden=Burden.LONG_WAIT,
-        rule=RULE,
-        severity=severity,
-        minutes_lost=minutes,
-        evidence_de=de,
-        evidence_en=en,
-        event_ids=joined(rows[p(schema.EVENT_ID)], rows[schema.EVENT_ID]),
+    severity = (
+        nw.when(minutes >= 4 * limit)
+        .then(nw.lit(Severity.HIGH.value))
+        .when(minutes >= 2 * limit)
+        .then(nw.lit(Severity.MEDIUM.value))
+        .otherwise(nw.lit(Severity.LOW.value))
+    )
+    between = (c(p(schema.ACTIVITY)), c(schema.ACTIVITY))
+    return collect_findings(
+        lazy_findings(
+            waits,
+            detector=DETECTOR,
+            burden=Burden.LONG_WAIT,
+            rule=RULE,
+            severity=severity,
+            minutes_lost=minutes,
+            evidence_de=words(
+                "Der Vorgang lag ",
+                duration_words(minutes, "de"),
+                " zwischen „",
+                between[0],
+                "“ und „",
+                between[1],
+                f"“ (Schwelle {minutes_text_de(limit)}).",
+            ),
+            evidence_en=words(
+                "The case waited ",
+                duration_words(minutes, "en"),
+                " between '",
+                between[0],
+                "' and '",
+                between[1],
+                f"' (threshold {minutes_text_en(limit)}).",
+            ),
+            event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
+        )
     )
