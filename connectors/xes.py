@@ -62,12 +62,15 @@ lifecycle and identity extensions declared.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import ctypes
 import gzip
 import os
 import re
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -87,6 +90,7 @@ from connectors.timestamps import parse_timestamps
 Progress = Callable[[float, float | None], None]
 
 _BLOCK = 4 << 20  # decompressed bytes per block of the fast reader
+_WORKERS = 2  # worker threads of the fast reader (numpy and Polars release the GIL)
 _BATCH = 100_000  # events per batch of the lxml reader
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -97,7 +101,6 @@ _TRACE_TAG = "trace"
 _LOG_TAG = "log"
 _KEY = "key"
 _VALUE = "value"
-_NAME_ATTRIBUTE = schema.ACTIVITY  # concept:name: the name of a trace (and of an event)
 
 # Internal columns of the intermediate frames; never visible outside this module.
 _EV = "__xes_event"
@@ -148,6 +151,7 @@ def read_xes_log(
         mapping = read_mapping(mapping)
     zone = timezone or (mapping.source.timezone if mapping else None) or schema.DEFAULT_TIMEZONE
     frame, warnings, details = _read_frame(file, timezone=zone, progress=progress)
+    _release_free_memory()
     details["timezone"] = zone
     if mapping is not None:
         frame = apply_mapping(frame, mapping, source=str(file))
@@ -161,6 +165,13 @@ def read_xes_log(
         details=details,
         problems=tuple(warnings),
     )
+
+
+def _release_free_memory() -> None:
+    """Give memory freed while reading back to the operating system (glibc keeps freed
+    blocks of numpy arrays in its heap), so that validation starts from a lower peak."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _read_frame(
@@ -225,42 +236,27 @@ class _Attributes:
     date_text: set[str] = field(default_factory=set)  # date keys not in the usual form
     bad: dict[str, list[pl.DataFrame]] = field(default_factory=dict)  # key -> (value, owner)
 
-    def column(self, key: str) -> str:
-        return key if self.index == _EV else schema.CASE_ATTRIBUTE_PREFIX + key
-
     def add(self, owners: pl.DataFrame, long: pl.DataFrame) -> None:
-        """Pivot a long block (_OWNER, _K, _T, _V) onto ``owners`` and type its columns."""
-        if long.height == 0:
-            self._append(owners)
-            return
-        block_types = dict(long.group_by(_K).agg(pl.col(_T).unique()).iter_rows())
+        """Pivot a long block (_OWNER, _K, _T, _V) onto ``owners``, type it and keep it."""
+        self.merge(_widened(owners, long, self.index, self.text_keys))
+
+    def merge(self, widened: _Widened) -> None:
+        """Keep a widened block (blocks come in file order)."""
         conflicts = set()
-        for key, found in block_types.items():
+        for key, found in widened.types.items():
             seen = self.types.setdefault(key, set())
             seen.update(found)
-            if key not in self.text_keys and not self._text(key) and _column_type(seen) is None:
+            if not _as_text(key, self.index, self.text_keys) and _column_type(seen) is None:
                 conflicts.add(key)
         if conflicts:
             raise _Retype(
                 frozenset(conflicts) if self.index == _EV else frozenset(),
                 frozenset(conflicts) if self.index == _TR else frozenset(),
             )
-        wide = long.pivot(
-            on=_K, index=_OWNER, values=_V, aggregate_function=pl.element().last()
-        ).rename({_OWNER: self.index})
-        updates = []
-        for key in wide.columns[1:]:
-            values = wide[key]
-            kind = "string" if self._text(key) else _column_type(block_types[key])
-            typed = self._typed(values, wide[self.index], key, kind)
-            updates.append(typed)
-        wide = wide.with_columns(updates)
-        if wide.height == owners.height and (wide[self.index] == owners[self.index]).all():
-            # every owner has attributes (the usual case): no join needed
-            wide = owners.hstack(wide.drop(self.index).get_columns())
-        else:
-            wide = owners.join(wide, on=self.index, how="left", maintain_order="left")
-        self._append(wide)
+        self.date_text |= widened.date_text
+        for key, bad in widened.bad.items():
+            self.bad.setdefault(key, []).append(bad)
+        self._append(widened.block)
 
     def _append(self, block: pl.DataFrame) -> None:
         """Add ``block``; an owner cut by the block boundary (the last of the previous block
@@ -277,38 +273,8 @@ class _Attributes:
                 block = block.slice(1)
         self.blocks.append(block)
 
-    def _text(self, key: str) -> bool:
-        """Kept as text: asked for, or a canonical text column (an id "007" stays "007")."""
-        f = schema.FIELDS_BY_COLUMN.get(self.column(key))
-        return key in self.text_keys or (f is not None and f.kind is schema.Kind.STRING)
-
-    def _typed(self, values: pl.Series, owners: pl.Series, key: str, kind: str | None) -> pl.Series:
-        if kind in ("string", None):
-            return _compact(values)
-        if kind == "date":
-            text = values.str.strip_chars().str.replace(r"Z$", "+00:00")
-            parsed = text.str.to_datetime(_XES_DATE, time_unit="us", strict=False)
-            if parsed.null_count() == values.null_count():
-                return parsed.dt.convert_time_zone(schema.STORAGE_TIMEZONE).alias(key)
-            self.date_text.add(key)  # read with the shared timestamp rules at the end
-            return _compact(values)
-        if kind == "boolean":
-            low = values.str.strip_chars().str.to_lowercase()
-            cast = pl.select(
-                pl.when(low.is_in(["true", "1"]))
-                .then(True)
-                .when(low.is_in(["false", "0"]))
-                .then(False)
-                .alias(key)
-            ).to_series()
-        else:
-            target = pl.Int64 if kind == "int" else pl.Float64
-            cast = values.str.strip_chars().cast(target, strict=False)
-        bad = values.is_not_null() & cast.is_null()
-        if bad.any():
-            frame = pl.DataFrame({"v": values, "o": owners}).filter(bad)
-            self.bad.setdefault(key, []).append(frame)
-        return cast.alias(key)
+    def column(self, key: str) -> str:
+        return _column_name(key, self.index)
 
     def frame(self, *, source: str, timezone: str, rows: pl.Series | None = None) -> pl.DataFrame:
         """All blocks as one frame with one type per key (raises InputError for bad values)."""
@@ -406,6 +372,87 @@ class _Attributes:
             for k in sorted(self.text_keys)
             if k in self.types and _column_type(self.types[k]) is None
         ]
+
+
+@dataclass
+class _Widened:
+    """One block of one owner kind, typed, with what typing it found."""
+
+    block: pl.DataFrame  # owners (index column first) and their attribute columns
+    types: dict[str, set[str]]  # XES types per key in this block
+    date_text: set[str]  # date keys not in the usual form (read as text for now)
+    bad: dict[str, pl.DataFrame]  # key -> values that do not fit their type (v, o)
+
+
+def _column_name(key: str, index: str) -> str:
+    return key if index == _EV else schema.CASE_ATTRIBUTE_PREFIX + key
+
+
+def _as_text(key: str, index: str, text_keys: frozenset[str]) -> bool:
+    """Kept as text: asked for, or a canonical text column (an id "007" stays "007")."""
+    f = schema.FIELDS_BY_COLUMN.get(_column_name(key, index))
+    return key in text_keys or (f is not None and f.kind is schema.Kind.STRING)
+
+
+def _widened(
+    owners: pl.DataFrame, long: pl.DataFrame, index: str, text_keys: frozenset[str]
+) -> _Widened:
+    """Pivot a long block (_OWNER, _K, _T, _V) onto ``owners`` and type its columns by the
+    block's own types (blocks are reconciled when merged). Pure: runs in worker threads."""
+    if long.height == 0:
+        return _Widened(owners, {}, set(), {})
+    types = {k: set(t) for k, t in long.group_by(_K).agg(pl.col(_T).unique()).iter_rows()}
+    wide = long.pivot(
+        on=_K, index=_OWNER, values=_V, aggregate_function=pl.element().last()
+    ).rename({_OWNER: index})
+    date_text: set[str] = set()
+    bad: dict[str, pl.DataFrame] = {}
+    updates = []
+    for key in wide.columns[1:]:
+        kind = "string" if _as_text(key, index, text_keys) else _column_type(types[key])
+        typed, is_date_text, wrong = _typed(wide[key], wide[index], key, kind)
+        updates.append(typed)
+        if is_date_text:
+            date_text.add(key)
+        if wrong is not None:
+            bad[key] = wrong
+    wide = wide.with_columns(updates)
+    if wide.height == owners.height and (wide[index] == owners[index]).all():
+        # every owner has attributes (the usual case): no join needed
+        wide = owners.hstack(wide.drop(index).get_columns())
+    else:
+        wide = owners.join(wide, on=index, how="left", maintain_order="left")
+    return _Widened(wide, types, date_text, bad)
+
+
+def _typed(
+    values: pl.Series, owners: pl.Series, key: str, kind: str | None
+) -> tuple[pl.Series, bool, pl.DataFrame | None]:
+    """``values`` as ``kind``; whether they are dates left as text; the values that do not
+    fit (value, owner)."""
+    if kind in ("string", None):
+        return _compact(values), False, None
+    if kind == "date":
+        text = values.str.strip_chars().str.replace(r"Z$", "+00:00")
+        parsed = text.str.to_datetime(_XES_DATE, time_unit="us", strict=False)
+        if parsed.null_count() == values.null_count():
+            return parsed.dt.convert_time_zone(schema.STORAGE_TIMEZONE).alias(key), False, None
+        return _compact(values), True, None  # read with the shared timestamp rules at the end
+    if kind == "boolean":
+        low = values.str.strip_chars().str.to_lowercase()
+        cast = pl.select(
+            pl.when(low.is_in(["true", "1"]))
+            .then(True)
+            .when(low.is_in(["false", "0"]))
+            .then(False)
+            .alias(key)
+        ).to_series()
+    else:
+        target = pl.Int64 if kind == "int" else pl.Float64
+        cast = values.str.strip_chars().cast(target, strict=False)
+    wrong = values.is_not_null() & cast.is_null()
+    bad = pl.DataFrame({"v": values, "o": owners}).filter(wrong) if wrong.any() else None
+    return cast.alias(key), False, bad
 
 
 def _compact(values: pl.Series) -> pl.Series:
@@ -795,7 +842,32 @@ class _FastState:
 
 
 def _fast_parts(file: Path, prolog: _Prolog, progress: Progress | None, parts: _Parts) -> None:
+    """Read the file block by block in a pipeline: two worker threads find the tags of the
+    next blocks and pivot and type the previous ones, while this thread checks each block's
+    structure in file order (it carries the open elements and the counters from block to
+    block) and keeps the typed blocks in file order."""
     state = _FastState()
+    pool = ThreadPoolExecutor(max_workers=_WORKERS)
+    tokenizing: deque[Future[_Tags | None]] = deque()
+    widening: deque[Future[_BlockParts]] = deque()
+    text_keys = parts.text_keys
+
+    def keep(limit: int) -> None:
+        while len(widening) > limit:
+            events, traces, log_attributes = widening.popleft().result()
+            parts.events.merge(events)
+            if traces is not None:
+                parts.traces.merge(traces)
+            for key, value in log_attributes:
+                parts.log_attributes.setdefault(key, value)
+
+    def shape(limit: int) -> None:
+        while len(tokenizing) > limit:
+            tags = tokenizing.popleft().result()
+            if tags is not None:
+                widening.append(pool.submit(_block_parts, _shaped(tags, state), text_keys))
+                keep(_WORKERS)
+
     with _Source(file, progress) as src:
         skipped = 0
         while skipped < len(prolog.head):  # already in prolog.head
@@ -803,30 +875,15 @@ def _fast_parts(file: Path, prolog: _Prolog, progress: Progress | None, parts: _
             if not got:
                 break
             skipped += got
-        carry = prolog.head[prolog.root :]
         blocks = src.blocks(_BLOCK)
         try:
-            eof = False
-            while not eof:
-                more = next(blocks, b"")
-                eof = not more
-                data = carry + more
-                if eof:
-                    block, carry = data, b""
-                else:
-                    # cut before an event where possible, so that events are rarely cut in two
-                    cut = data.rfind(b"<event", len(data) // 2)
-                    cut = cut if cut != -1 else data.rfind(b"<")
-                    opened = data.rfind(b"<!--")
-                    if opened != -1 and data.find(b"-->", opened) == -1:
-                        cut = min(cut, opened)
-                    if cut <= 0:
-                        carry = data
-                        continue
-                    block, carry = data[:cut], data[cut:]
-                if block:
-                    _fast_block(block, state, parts)
+            for block in _cut_blocks(blocks, prolog.head[prolog.root :]):
+                tokenizing.append(pool.submit(_tokenized, block))
+                shape(_WORKERS - 1)
+            shape(0)
+            keep(0)
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             blocks.close()  # waits for a read under way before the file is closed
     if state.stack or not state.root_seen:
         raise _Unsupported("document not closed")
@@ -834,7 +891,27 @@ def _fast_parts(file: Path, prolog: _Prolog, progress: Progress | None, parts: _
     parts.events_seen = state.events
 
 
-def _fast_block(block: bytes, state: _FastState, parts: _Parts) -> None:
+def _cut_blocks(blocks: Iterator[bytes], carry: bytes) -> Iterator[bytes]:
+    """The stream in blocks that end before a tag (before an ``<event`` where possible, so
+    that events are rarely cut in two; never inside a comment)."""
+    for more in blocks:
+        data = carry + more
+        cut = data.rfind(b"<event", len(data) // 2)
+        cut = cut if cut != -1 else data.rfind(b"<")
+        opened = data.rfind(b"<!--")
+        if opened != -1 and data.find(b"-->", opened) == -1:
+            cut = min(cut, opened)
+        if cut <= 0:
+            carry = data
+            continue
+        yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def _tokenized(block: bytes) -> _Tags | None:
+    """The tags of ``block`` (None: only whitespace). Pure: runs in worker threads."""
     if b"<!--" in block:
         if any(b"--" in m.group(1) for m in _COMMENT.finditer(block)):
             raise _Unsupported("comment with --")
@@ -855,9 +932,8 @@ def _fast_block(block: bytes, state: _FastState, parts: _Parts) -> None:
     if len(starts) == 0 or starts[0] != 0:
         if block.strip(b" \t\r\n"):
             raise _Unsupported("text outside tags")
-        return
-    tags = _Tags(raw, size, starts)
-    _structure(tags, state, parts, block)
+        return None
+    return _Tags(raw, size, starts)
 
 
 class _Tags:
@@ -1030,8 +1106,25 @@ def _spans(raw: np.ndarray, at: np.ndarray, length: np.ndarray) -> pl.Series:
     return pl.Series(array)
 
 
-def _structure(tags: _Tags, state: _FastState, parts: _Parts, block: bytes) -> None:
-    """Check nesting and XES structure of one block; add its events and attributes."""
+@dataclass
+class _Shaped:
+    """A block whose structure was checked: its events and where its attributes are."""
+
+    tags: _Tags
+    events: pl.DataFrame  # _EV, _TR of the events that begin (or go on) in the block
+    at: np.ndarray  # attribute tags inside traces
+    level: np.ndarray  # their level: 3 trace attribute, 4 event attribute
+    owner: np.ndarray  # their trace or event number
+    code: np.ndarray  # their type code
+    log_level: np.ndarray  # attribute tags of the log itself
+
+
+#: events (typed), traces (typed, None: no trace attributes), log attributes of one block
+_BlockParts = tuple[_Widened, _Widened | None, list[tuple[str, str]]]
+
+
+def _shaped(tags: _Tags, state: _FastState) -> _Shaped:
+    """Check nesting and XES structure of one block, carrying ``state`` on to the next."""
     tags.resolve_others(state)
     kind, code = tags.kind, tags.code
     n = len(kind)
@@ -1098,12 +1191,30 @@ def _structure(tags: _Tags, state: _FastState, parts: _Parts, block: bytes) -> N
         events = pl.concat([carried, events])
 
     at = np.flatnonzero(leaf & in_trace)
-    keys, values = tags.texts(at)
+    shaped = _Shaped(
+        tags=tags,
+        events=events,
+        at=at,
+        level=level[at],
+        owner=np.where(level[at] == 4, event_no[at], trace_no[at]),
+        code=code[at],
+        log_level=np.flatnonzero(leaf & (level == 2)),
+    )
+    if n:
+        state.events = int(event_no[-1])
+        state.traces = int(trace_no[-1])
+    state.stack = new_stack
+    return shaped
+
+
+def _block_parts(shaped: _Shaped, text_keys: tuple[frozenset[str], frozenset[str]]) -> _BlockParts:
+    """The typed event and trace columns of a checked block. Pure: runs in worker threads."""
+    keys, values = shaped.tags.texts(shaped.at)
     attrs = pl.DataFrame(
         {
-            "level": level[at],
-            _OWNER: np.where(level[at] == 4, event_no[at], trace_no[at]),
-            _T: pl.Series(code[at], dtype=pl.Int16).replace_strict(
+            "level": shaped.level,
+            _OWNER: shaped.owner,
+            _T: pl.Series(shaped.code, dtype=pl.Int16).replace_strict(
                 list(range(1, len(_LEAF_TYPES) + 1)), list(_LEAF_TYPES), return_dtype=pl.String
             ),
             _K: keys,
@@ -1113,18 +1224,19 @@ def _structure(tags: _Tags, state: _FastState, parts: _Parts, block: bytes) -> N
     attrs = _normalised(attrs)
     event_long = attrs.filter(pl.col("level") == 4).drop("level")
     trace_long = attrs.filter(pl.col("level") == 3).drop("level")
-    parts.add(events, event_long, trace_long)
-
-    log_level = np.flatnonzero(leaf & (level == 2))
-    if len(log_level):
-        log_keys, log_values = tags.texts(log_level)
-        for k, v in zip(log_keys.to_list(), log_values.to_list(), strict=True):
-            parts.log_attributes.setdefault(_attribute_text(k), _attribute_text(v))
-
-    if n:
-        state.events = int(event_no[-1])
-        state.traces = int(trace_no[-1])
-    state.stack = new_stack
+    events = _widened(shaped.events, event_long, _EV, text_keys[0])
+    traces = None
+    if trace_long.height:
+        ids = trace_long.select(pl.col(_OWNER).unique(maintain_order=True).alias(_TR))
+        traces = _widened(ids, trace_long, _TR, text_keys[1])
+    log_attributes: list[tuple[str, str]] = []
+    if len(shaped.log_level):
+        log_keys, log_values = shaped.tags.texts(shaped.log_level)
+        log_attributes = [
+            (_attribute_text(k), _attribute_text(v))
+            for k, v in zip(log_keys.to_list(), log_values.to_list(), strict=True)
+        ]
+    return events, traces, log_attributes
 
 
 def _has_key_and_value(tags: _Tags, n: int) -> np.ndarray:
@@ -1302,6 +1414,16 @@ class _LxmlBatch:
 def _flatten(el: Any, prefix: str, owner: int, out: list, file: Path) -> None:
     """Append ``el`` (an attribute element) and its nested attributes as key paths."""
     tag = _local(el.tag)
+    if tag in (_EVENT_TAG, _TRACE_TAG):
+        where = _local(el.getparent().tag)
+        raise _bilingual(
+            "xes.misplaced",
+            f"<{tag}> innerhalb von <{where}> in Zeile {el.sourceline}; in XES stehen "
+            "Ereignisse in Traces und Traces im Log",
+            f"<{tag}> inside <{where}> at line {el.sourceline}; in XES events are inside "
+            "traces and traces inside the log",
+            file,
+        )
     if tag not in _LEAF_TYPES and tag not in _NESTING_TYPES:
         return  # not an attribute (an unknown element): ignored like pm4py does
     key = el.get(_KEY)

@@ -482,6 +482,16 @@ def test_progress_reports_bytes_up_to_the_file_size(tmp_path):
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+def test_compression_is_recognised_by_content_not_by_name(tmp_path):
+    packed = tmp_path / "packed.xes"
+    packed.write_bytes(gzip.compress(TYPES.encode()))
+    plain = tmp_path / "plain.xes.gz"
+    plain.write_text(TYPES, encoding="utf-8")
+    expected = read_xes_log(write(tmp_path, TYPES)).frame
+    assert_frame_equal(read_xes_log(packed).frame, expected)
+    assert_frame_equal(read_xes_log(plain).frame, expected)
+
+
 def test_duplicates_policy_is_passed_on(tmp_path):
     event = (
         '<event><string key="concept:name" value="a"/>'
@@ -626,6 +636,15 @@ def test_not_an_xes_file(tmp_path):
     with pytest.raises(InputError) as exc:
         read_xes_log(path)
     assert exc.value.problems[0].code == "log.empty"
+
+
+def test_an_event_inside_an_event_is_refused_with_its_line(tmp_path):
+    inner = "<event>\n" + ev("inner") + "</event>\n"
+    path = write(tmp_path, xes_text(tr("c", ev("a"), inner)))
+    with pytest.raises(InputError) as exc:
+        read_xes_log(path)
+    assert exc.value.problems[0].code == "xes.misplaced"
+    assert "<event> inside <event> at line 14" in exc.value.text("en")
 
 
 def test_an_event_without_timestamp_is_a_validation_error_naming_the_row(tmp_path):
