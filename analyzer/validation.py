@@ -172,16 +172,21 @@ def validate_event_log(
                 )
             )
 
-    duplicates = exact_duplicate_count(lf)
+    duplicates, example = _exact_duplicates(lf)
     if duplicates:
+        rows_de = rows_en = ""
+        if example is not None:
+            rows_de = f"; z. B. Zeile {example[1]} wiederholt Zeile {example[0]}"
+            rows_en = f"; e.g. row {example[1]} repeats row {example[0]}"
         problems.append(
             problem(
                 "event.exact_duplicate",
                 f"{duplicates} Ereignisse sind exakte Duplikate (gleicher Vorgang, gleiche "
-                "Tätigkeit, gleicher Zeitpunkt, gleiche Attribute)",
+                f"Tätigkeit, gleicher Zeitpunkt, gleiche Attribute){rows_de}",
                 f"{duplicates} events are exact duplicates (same case, activity, time and "
-                "attributes)",
+                f"attributes){rows_en}",
                 file=source,
+                row=example[1] if example is not None else None,
                 severity=Severity.WARNING,
             )
         )
@@ -239,7 +244,12 @@ def missing_attribute_warnings(
 
 def exact_duplicate_count(frame: engine.FrameLike) -> int:
     """Events that repeat an earlier event in every column except event id and source row."""
-    lf = engine.as_lazy(frame)
+    return _exact_duplicates(engine.as_lazy(frame))[0]
+
+
+def _exact_duplicates(lf: nw.LazyFrame) -> tuple[int, tuple[int, int] | None]:
+    """(number of exact duplicates, (source row of the first original, of its first repeat))
+    — the rows only where the log has SOURCE_ROW."""
     columns = lf.collect_schema().names()
     keys = [c for c in columns if c not in (schema.EVENT_ID, schema.SOURCE_ROW)]
     # Exact duplicates share case, activity and time; grouping by those three first keeps
@@ -253,11 +263,18 @@ def exact_duplicate_count(frame: engine.FrameLike) -> int:
             .drop("__n")
         )
         if engine.row_count(candidates) == 0:
-            return 0
+            return 0, None
         lf = lf.join(candidates, on=core, how="inner")
     groups = lf.group_by(keys, drop_null_keys=False).agg(nw.len().alias("__n"))
-    extra = groups.select((nw.col("__n") - 1).sum().alias("d")).collect()["d"][0]
-    return int(extra or 0)
+    total = groups.select((nw.col("__n") - 1).sum().alias("d")).collect()["d"][0]
+    total = int(total or 0)
+    if not total or schema.SOURCE_ROW not in columns:
+        return total, None
+    # The first repeat in file order and the row it repeats.
+    row = nw.col(schema.SOURCE_ROW)
+    first = lf.with_columns(row.min().over(*keys).alias("__first")).filter(row > nw.col("__first"))
+    pair = first.sort(schema.SOURCE_ROW).head(1).select("__first", schema.SOURCE_ROW).collect()
+    return total, (int(pair["__first"][0]), int(pair[schema.SOURCE_ROW][0]))
 
 
 def _first_rows(lf: nw.LazyFrame, row: nw.Expr | None) -> list[int | None]:

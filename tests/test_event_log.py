@@ -62,7 +62,8 @@ def test_input_frame_is_not_changed() -> None:
 
 def test_duplicates_reported_kept_dropped_or_refused() -> None:
     kept = finalize_event_log(tiny(), source="a.csv")
-    assert any(p.code == "event.exact_duplicate" and "1 events" in p.en for p in kept.problems)
+    (dup,) = [p for p in kept.problems if p.code == "event.exact_duplicate"]
+    assert "1 events" in dup.en and "row 4 repeats row 3" in dup.en and dup.row == 4
     assert kept.rows_kept == 4
 
     dropped = finalize_event_log(tiny(), source="a.csv", duplicates="drop")
