@@ -33,6 +33,8 @@ WAIT_SECONDS = "step:wait_seconds"
 
 _PREVIOUS_SUFFIX = "@previous"
 _ONE = "step:one"
+_MICROS = "step:micros"
+_START_MICROS = "step:start_micros"
 
 
 def prev_name(column: str) -> str:
@@ -112,7 +114,10 @@ def with_previous(
     All windows share one ordering, so a backend sorts the log once for them.
     """
     order = order_columns(lf.collect_schema().names())
-    wanted = list(dict.fromkeys([*columns, *([schema.TIMESTAMP] if wait else [])]))
+    wanted = list(dict.fromkeys(columns))
+    if wait:
+        lf = with_epoch_microseconds(lf, {schema.TIMESTAMP: _MICROS})
+        wanted.append(_MICROS)
     exprs = [
         nw.col(c).shift(1).over(schema.CASE, order_by=order).alias(prev_name(c)) for c in wanted
     ]
@@ -124,8 +129,10 @@ def with_previous(
         out = out.drop(_ONE)
     if wait:
         out = out.with_columns(
-            seconds_between(prev_name(schema.TIMESTAMP), schema.TIMESTAMP).alias(WAIT_SECONDS)
-        )
+            ((nw.col(_MICROS) - nw.col(prev_name(_MICROS))).cast(nw.Float64()) / 1e6).alias(
+                WAIT_SECONDS
+            )
+        ).drop(_MICROS, prev_name(_MICROS))
     return out
 
 
@@ -133,13 +140,52 @@ def running_count(
     lf: nw.LazyFrame, partition: Sequence[str], order: Sequence[str], name: str
 ) -> nw.LazyFrame:
     """``lf`` with column ``name``: 1, 2, 3, ... over the rows of each ``partition`` group in
-    ``order`` (Int64)."""
+    ``order`` (Int64).
+
+    On DuckDB this is ``row_number()`` (narwhals offers only a running sum there, a framed
+    window three times as costly); elsewhere a running sum of ones.
+    """
+    if lf.implementation is nw.Implementation.DUCKDB:
+        relation = nw.to_native(lf)
+        over = (
+            f"partition by {', '.join(_quoted(c) for c in partition)} "
+            f"order by {', '.join(_quoted(c) + ' asc nulls first' for c in order)}"
+        )
+        return nw.from_native(
+            relation.project(f"*, (row_number() over ({over}))::BIGINT AS {_quoted(name)}")
+        )
     ones = lf.with_columns(nw.lit(1, nw.Int64()).alias(_ONE))
     return ones.with_columns(_running(nw.col(_ONE), partition, order).alias(name)).drop(_ONE)
 
 
 def _running(ones: nw.Expr, partition: Sequence[str], order: Sequence[str]) -> nw.Expr:
     return ones.cum_sum().over(*partition, order_by=list(order)).cast(nw.Int64)
+
+
+def with_epoch_microseconds(lf: nw.LazyFrame, columns: dict[str, str]) -> nw.LazyFrame:
+    """``lf`` with, for each ``{datetime column: new name}``, microseconds since 1970.
+
+    Differences of these integers are the fast way to time spans: on DuckDB, subtracting two
+    time-zone-aware timestamps goes through calendar arithmetic (an interval) and costs
+    more than the window that pairs them. narwhals has no ``dt.timestamp`` for DuckDB, so
+    there the relation is extended with DuckDB's ``epoch_us`` directly.
+    """
+    if not columns:
+        return lf
+    if lf.implementation is nw.Implementation.DUCKDB:
+        relation = nw.to_native(lf)
+        extra = ", ".join(
+            f"epoch_us({_quoted(source)})::BIGINT AS {_quoted(name)}"
+            for source, name in columns.items()
+        )
+        return nw.from_native(relation.project(f"*, {extra}"))
+    return lf.with_columns(
+        nw.col(source).dt.timestamp("us").alias(name) for source, name in columns.items()
+    )
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def seconds_between(earlier: str, later: str) -> nw.Expr:
@@ -181,13 +227,14 @@ def with_waits(lf: nw.LazyFrame) -> nw.LazyFrame:
     previous = [schema.EVENT_ID, schema.ACTIVITY, schema.TIMESTAMP]
     if schema.ORG_UNIT in columns:
         previous.append(schema.ORG_UNIT)
-    marked = with_previous(lf, previous)
-    end = nw.col(schema.TIMESTAMP)
+    epochs = {schema.TIMESTAMP: _MICROS}
     if schema.START_TIMESTAMP in columns:
-        end = nw.coalesce(nw.col(schema.START_TIMESTAMP), end)
-    seconds = (end - nw.col(prev_name(schema.TIMESTAMP))).dt.total_microseconds().cast(
-        nw.Float64
-    ) / 1e6
+        epochs[schema.START_TIMESTAMP] = _START_MICROS
+    marked = with_previous(with_epoch_microseconds(lf, epochs), [*previous, _MICROS])
+    end = nw.col(_MICROS)
+    if schema.START_TIMESTAMP in columns:
+        end = nw.coalesce(nw.col(_START_MICROS), end)
+    seconds = (end - nw.col(prev_name(_MICROS))).cast(nw.Float64()) / 1e6
     return marked.with_columns(
         nw.when(seconds < 0).then(nw.lit(0.0)).otherwise(seconds).alias(WAIT_SECONDS)
-    )
+    ).drop(*epochs.values(), prev_name(_MICROS))

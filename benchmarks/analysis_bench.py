@@ -1,7 +1,8 @@
 """Speed and memory of the analysis: process maps and all burden detectors against pm4py.
 
 For each size, simulated events (:mod:`connectors.simulator`: Wohngeld, Gewerbeanmeldung and
-Baugenehmigung of one municipality, with every attribute) are written to one Parquet file,
+Baugenehmigung of one municipality, with every attribute, and SOURCE_ROW as an imported log
+has it) are written to one Parquet file,
 then each contender runs in a fresh subprocess on that file, so the peak resident memory
 reported is its own (``ru_maxrss`` of the child: interpreter, libraries and data):
 
@@ -52,20 +53,22 @@ LABELS = {
 # --- the children ------------------------------------------------------------------------------
 
 
-def _duckdb(path: str, threads: int):
+def _duckdb(path: str, threads: int, memory_limit: str):
     import duckdb
 
     con = duckdb.connect()
     con.execute(f"SET threads={threads}")
+    if memory_limit:
+        con.execute(f"SET memory_limit='{memory_limit}'")
     return con, con.read_parquet(path)
 
 
-def run_amtsweg(path: str, threads: int, detectors: bool) -> dict:
+def run_amtsweg(path: str, threads: int, detectors: bool, memory_limit: str) -> dict:
     from analyzer.process_map import process_map, variants
 
     stages: dict[str, float] = {}
     extra: dict[str, object] = {}
-    _con, log = _duckdb(path, threads)
+    _con, log = _duckdb(path, threads, memory_limit)
     began = time.perf_counter()
     pmap = process_map(log)
     stages["map"] = time.perf_counter() - began
@@ -126,13 +129,13 @@ def run_pm4py(path: str) -> dict:
     }
 
 
-def child(kind: str, path: str, threads: int) -> None:
+def child(kind: str, path: str, threads: int, memory_limit: str) -> None:
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
     if kind == "pm4py":
         result = run_pm4py(path)
     else:
-        result = run_amtsweg(path, threads, detectors=kind == "amtsweg-all")
+        result = run_amtsweg(path, threads, kind == "amtsweg-all", memory_limit)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -142,20 +145,26 @@ def child(kind: str, path: str, threads: int) -> None:
 
 def simulated_parquet(events: int, folder: Path, seed: int) -> Path:
     """One Parquet file of about ``events`` simulated events (made once per folder)."""
-    target = folder / f"analysis-{events}-{seed}.parquet"
+    target = folder / f"analysis-{events}-{seed}-rows.parquet"
     if target.exists():
         return target
     sys.path.insert(0, str(REPO))
+    import polars as pl
     import pyarrow.parquet as pq
 
+    from analyzer import schema
     from connectors.simulator import simulate_event_log
 
     writer = None
     per_service = -(-events // len(SERVICES))
+    row = 0
     try:
         for service in SERVICES:
             for chunk in simulate_event_log(service, MUNICIPALITY, events=per_service, seed=seed):
-                table = chunk.events.to_arrow()
+                # as an imported log: every event carries its row in the source
+                frame = chunk.events.with_row_index(schema.SOURCE_ROW, offset=row + 1)
+                row += frame.height
+                table = frame.with_columns(pl.col(schema.SOURCE_ROW).cast(pl.Int64)).to_arrow()
                 if writer is None:
                     writer = pq.ParquetWriter(target.with_suffix(".tmp"), table.schema)
                 writer.write_table(table.cast(writer.schema))
@@ -166,7 +175,7 @@ def simulated_parquet(events: int, folder: Path, seed: int) -> Path:
     return target
 
 
-def measure(kind: str, path: Path, threads: int, timeout: float) -> dict:
+def measure(kind: str, path: Path, threads: int, timeout: float, memory_limit: str) -> dict:
     command = [
         sys.executable,
         __file__,
@@ -176,6 +185,8 @@ def measure(kind: str, path: Path, threads: int, timeout: float) -> dict:
         str(path),
         "--threads",
         str(threads),
+        "--memory-limit",
+        memory_limit,
     ]
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "POLARS_MAX_THREADS": str(threads)}
     try:
@@ -201,11 +212,16 @@ def main() -> int:
     )
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument(
+        "--memory-limit",
+        default="",
+        help="DuckDB memory_limit for amtsweg (e.g. 1GB; default DuckDB's)",
+    )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.path, args.threads)
+        child(args.child, args.path, args.threads, args.memory_limit)
         return 0
 
     sizes = [int(s) for s in args.events.split(",") if s]
@@ -219,7 +235,7 @@ def main() -> int:
             for kind in CONTENDERS:
                 if kind in skip:
                     continue
-                result = measure(kind, path, args.threads, args.timeout)
+                result = measure(kind, path, args.threads, args.timeout, args.memory_limit)
                 rows.append((size, kind, result))
                 print(f"{size:>11,} {LABELS[kind]:<28} {_cell(result)}", flush=True)
         print()
