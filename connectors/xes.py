@@ -733,21 +733,21 @@ def _read_prolog(file: Path) -> _Prolog:
                 m = _PROLOG_TOKEN.match(text, pos)
                 if m is None:
                     break  # only whitespace so far, or an unfinished token: read on
-                token = m.group(1)
+                token, start = m.group(1), m.start(1)
                 if token == "<!":
-                    rest = text[m.start(1) : m.start(1) + 9].upper()
-                    if rest.startswith(("<!DOCTYPE", "<!ENTITY")):
+                    if text[start : start + 9].upper().startswith(("<!DOCTYPE", "<!ENTITY")):
                         raise _doctype(file)
-                    if len(text) - m.start(1) < 9 and chunk:
-                        break  # too short to tell yet
+                    if chunk and (len(text) - start < 9 or text.startswith("<!--", start)):
+                        break  # too short to tell, or a comment that goes on: read on
                     return _Prolog(head, 0, fast=False)  # something else: lxml decides
-                if token.startswith("<?") or token.startswith("<!--"):
+                if token.startswith(("<?", "<!--")):
                     pos = m.end()
                     continue
-                if token.startswith("<"):
-                    root = m.start(1)
-                    fast = offset_known and _utf8_declared(text[:root])
-                    return _Prolog(head, root if offset_known else 0, fast=fast)
+                if token.startswith("<") and len(token) == 2:
+                    fast = offset_known and _utf8_declared(text[:start])
+                    return _Prolog(head, start if offset_known else 0, fast=fast)
+                if token == "<" and chunk:
+                    break  # a declaration or instruction that goes on: read on
                 return _Prolog(head, 0, fast=False)  # text before the root: lxml reports it
             if not chunk:
                 return _Prolog(head, 0, fast=False)
@@ -819,7 +819,6 @@ _PAD = 16  # bytes of padding after a block, so fixed-width gathers never run pa
 _TAIL = 16  # whitespace after a tag checked at once; longer runs are checked one by one
 _IS_WS = np.zeros(256, dtype=bool)
 _IS_WS[[9, 10, 13, 32]] = True
-_ALL_ONES = np.uint64(0x0101010101010101)  # eight True bytes as one word
 
 
 @dataclass
@@ -912,12 +911,6 @@ def _cut_blocks(blocks: Iterator[bytes], carry: bytes) -> Iterator[bytes]:
 
 def _tokenized(block: bytes) -> _Tags | None:
     """The tags of ``block`` (None: only whitespace). Pure: runs in worker threads."""
-    if b"<!--" in block:
-        if any(b"--" in m.group(1) for m in _COMMENT.finditer(block)):
-            raise _Unsupported("comment with --")
-        block = _COMMENT.sub(b"", block)
-    if b"\xef\xbf\xbe" in block or b"\xef\xbf\xbf" in block:
-        raise _Unsupported("non-character")
     try:
         codecs.utf_8_decode(block, "strict", True)
     except UnicodeDecodeError as exc:
@@ -928,20 +921,33 @@ def _tokenized(block: bytes) -> _Tags | None:
     controls = int(np.count_nonzero(body < 32))
     if controls and controls != sum(int(np.count_nonzero(body == c)) for c in (9, 10, 13)):
         raise _Unsupported("control character")
-    starts = np.flatnonzero(body == 60)
-    if len(starts) == 0 or starts[0] != 0:
+    if np.any(body == 0xEF) and (b"\xef\xbf\xbe" in block or b"\xef\xbf\xbf" in block):
+        raise _Unsupported("non-character")
+    marks = np.flatnonzero((body == 60) | (body == 34))  # every "<" and every '"'
+    if len(marks) == 0 or body[0] != 60:
         if block.strip(b" \t\r\n"):
             raise _Unsupported("text outside tags")
         return None
-    return _Tags(raw, size, starts)
+    if np.any(raw[marks[raw[marks] == 60] + 1] == 33) and b"<!--" in block:  # comments
+        if any(b"--" in m.group(1) for m in _COMMENT.finditer(block)):
+            raise _Unsupported("comment with --")
+        block = _COMMENT.sub(b"", block)
+        if b"<!--" in block:
+            raise _Unsupported("unfinished comment")
+        return _tokenized(block)
+    return _Tags(raw, size, marks)
 
 
 class _Tags:
     """The tags of one block: name code, kind (1 open, -1 close, 0 empty element) and, for
     attribute elements, where key and value are (byte spans) or their text (other forms)."""
 
-    def __init__(self, raw: np.ndarray, size: int, starts: np.ndarray):
+    def __init__(self, raw: np.ndarray, size: int, marks: np.ndarray):
         self.raw = raw
+        # the positions of "<" and '"' in one sorted array: each tag's quotes follow its "<"
+        is_start = raw[marks] == 60
+        where = np.flatnonzero(is_start)  # index in marks of each tag's "<"
+        starts = marks[where]
         n = len(starts)
         self.starts = starts
         ends = np.empty(n, dtype=np.int64)
@@ -956,16 +962,15 @@ class _Tags:
         self.value_len = np.zeros(n, dtype=np.int64)
         self.other_key: dict[int, str | None] = {}
         self.other_value: dict[int, str | None] = {}
-        head = _words(raw, starts)
+        words = _unaligned_words(raw)
+        head = _words(words, starts)
         gt = np.full(n, -1, dtype=np.int64)  # where each recognised tag's ">" is
 
         # <TYPE key="K" value="V"/>: exactly four quotes, the bytes between them as written
-        quotes = np.flatnonzero(raw[:size] == 34)
-        first = np.searchsorted(quotes, starts)
-        count = np.searchsorted(quotes, ends) - first
+        count = np.diff(np.append(where, len(marks))) - 1  # quotes of each tag
         four = np.flatnonzero(count == 4)
         if len(four):
-            q = quotes[first[four, None] + np.arange(4)]
+            q = marks[where[four, None] + np.arange(1, 5)]
             ok = np.zeros(len(four), dtype=bool)
             code = np.zeros(len(four), dtype=np.int16)
             opener_width = q[:, 0] - starts[four]
@@ -975,9 +980,9 @@ class _Tags:
                 ok |= match
                 code[match] = i + 1
             ok &= (q[:, 2] - q[:, 1] == len(_VALUE_EQ)) & _starts_with(
-                _words(raw, q[:, 1]), _VALUE_EQ
+                _words(words, q[:, 1]), _VALUE_EQ
             )
-            after = _words(raw, q[:, 3] + 1)
+            after = _words(words, q[:, 3] + 1)
             close = _starts_with(after, b"/>")
             spaced = _starts_with(after, b" />")
             ok &= close | spaced
@@ -1004,9 +1009,7 @@ class _Tags:
         # after a recognised tag only whitespace may follow up to the next tag
         known = np.flatnonzero(self.known)
         tail = ends[known] - gt[known] - 1
-        window = _windows(raw, gt[known] + 1, _TAIL)
-        blank_bytes = _IS_WS[window] | (np.arange(_TAIL, dtype=np.int64) >= tail[:, None])
-        blank = np.all(blank_bytes.view(np.uint64) == _ALL_ONES, axis=1)
+        blank = _blank(_words(words, gt[known] + 1), tail)
         for i in np.flatnonzero(blank & (tail > _TAIL)):
             at = gt[known[i]] + 1 + _TAIL
             blank[i] = bool(np.all(_IS_WS[raw[at : ends[known[i]]]]))
@@ -1072,9 +1075,42 @@ class _Tags:
         return keys, values
 
 
-def _words(raw: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """The 16 bytes from each position ``at`` as two little-endian 64-bit words per row."""
-    return np.ascontiguousarray(_windows(raw, at, 16)).view("<u8")
+def _unaligned_words(raw: np.ndarray) -> np.ndarray:
+    """The 8 bytes from every position of ``raw`` as a little-endian 64-bit word (a view
+    with a stride of one byte: nothing is copied)."""
+    return np.ndarray(shape=(len(raw) - 7,), dtype="<u8", buffer=raw, strides=(1,))
+
+
+def _words(words: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The 16 bytes from each position ``at`` as two words per row."""
+    return np.stack([words[at], words[at + 8]], axis=1)
+
+
+_LOW_BITS = np.uint64(0x7F7F7F7F7F7F7F7F)
+_ONES = np.uint64(0x0101010101010101)
+# the high bit of the first k bytes of a word, k = 0..8
+_FIRST_BYTES = np.array(
+    [int.from_bytes(b"\x80" * k + b"\0" * (8 - k), "little") for k in range(9)], dtype="<u8"
+)
+
+
+def _zero_bytes(word: np.ndarray) -> np.ndarray:
+    """The high bit of each byte of ``word`` that is zero (exact, no false positives)."""
+    return ~(((word & _LOW_BITS) + _LOW_BITS) | word | _LOW_BITS)
+
+
+def _blank(words: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Whether the first ``length`` bytes of each row of ``words`` (at most 16 are looked
+    at) are XML whitespace (space, tab, newline, carriage return)."""
+    blank = np.ones(len(length), dtype=bool)
+    for i in range(2):
+        word = words[:, i]
+        white = np.zeros(len(word), dtype="<u8")
+        for char in (32, 9, 10, 13):
+            white |= _zero_bytes(word ^ (np.uint64(char) * _ONES))
+        need = _FIRST_BYTES[np.clip(length - 8 * i, 0, 8)]
+        blank &= (white & need) == need
+    return blank
 
 
 def _pattern(text: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -1088,11 +1124,6 @@ def _starts_with(words: np.ndarray, text: bytes) -> np.ndarray:
     """Rows of ``words`` (see :func:`_words`) whose bytes begin with ``text``."""
     pattern, mask = _pattern(text)
     return ((words[:, 0] & mask[0]) == pattern[0]) & ((words[:, 1] & mask[1]) == pattern[1])
-
-
-def _windows(raw: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
-    """``width`` bytes from each position ``at`` (rows of a strided view: no index matrix)."""
-    return np.lib.stride_tricks.sliding_window_view(raw, width)[at]
 
 
 def _spans(raw: np.ndarray, at: np.ndarray, length: np.ndarray) -> pl.Series:

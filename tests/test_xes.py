@@ -598,6 +598,19 @@ def test_doctype_is_refused_by_the_lxml_reader_too(tmp_path):
     assert exc.value.problems[0].code == "xes.doctype"
 
 
+def test_a_long_prolog_is_read_to_its_end(tmp_path, monkeypatch):
+    # comments longer than one read before the root: still the fast reader, and a DOCTYPE
+    # after them is still refused before any parser sees it
+    comments = "".join(f"<!-- comment {i} {'x' * 100} -->\n" for i in range(2000))
+    path = write(tmp_path, TYPES.replace("<log ", comments + "<log ", 1), "long.xes")
+    assert read_xes_log(path).details["reader"] == "fast"
+    doctype = comments + '<!DOCTYPE log [<!ENTITY a "b">]>\n'
+    path = write(tmp_path, TYPES.replace("<log ", doctype + "<log ", 1), "late.xes")
+    with pytest.raises(InputError) as exc:
+        read_xes_log(path)
+    assert exc.value.problems[0].code == "xes.doctype"
+
+
 def test_malformed_xml_names_file_and_line(tmp_path):
     text = (
         HEAD
