@@ -45,6 +45,11 @@ NOT_IN_CATALOGUE = "-"
 #: STEP of such a label: the prefix and the label itself, so it stays apart from other labels.
 OWN_STEP_PREFIX = "~"
 DEFAULT_SCORE_CUTOFF = 70.0
+#: A label that contains every word (stem) of a name or alias of a *generic* step (print,
+#: scan, sign, file, ...) scores ``100 - CONTAINED_GAP / words of the name``: below an exact
+#: match, above a label that only shares its object with a service step ("Bescheid gescannt"
+#: contains "gescannt": scannen 95, not bescheid_versenden 80), higher the more words match.
+CONTAINED_GAP = 5.0
 
 
 @dataclass(frozen=True)
@@ -281,6 +286,8 @@ BASE_WORDS = frozenset(
         "genehmigung",
         "gewerbe",
         "nachforderung",
+        "online",
+        "papier",
         "pruefung",
         "unterlagen",
         "versand",
@@ -316,19 +323,46 @@ def normalise_label(label: str, *, vocabulary: Iterable[str] = ()) -> str:
 
 
 _ENDINGS = ("ungen", "ung", "en", "et", "t", "e", "n")
+#: Separable verb prefixes: their participles put "ge" after the prefix ("ausgedruckt",
+#: "eingescannt", "nachgefordert", "zugestellt").
+_SEPARABLE_PREFIXES = (
+    "zurueck",
+    "weiter",
+    "durch",
+    "nach",
+    "aus",
+    "ein",
+    "auf",
+    "vor",
+    "ab",
+    "an",
+    "zu",
+)
 
 
 def stem_label(normalised: str) -> str:
     """A crude German stem of each word of a normalised label, for comparing only.
 
-    Past participles lose "ge" ("gescannt" → "scann", like "scannen"), then one ending
-    of -ungen, -ung, -en, -et, -t, -e, -n goes, leaving at least four letters ("geprueft" →
-    "pruef", like "pruefung" → "pruef").
+    Past participles lose "ge" ("gescannt" → "scann", like "scannen"; after a separable
+    prefix too: "ausgedruckt" → "ausdruck", like "ausdrucken"; "nachgefordert" →
+    "nachforder", like "nachfordern"), then one ending of -ungen, -ung, -en, -et, -t, -e, -n
+    goes, leaving at least four letters ("geprueft" → "pruef", like "pruefung" → "pruef").
     """
     stems = []
     for word in normalised.split():
         if word.startswith("ge") and len(word) >= 7 and word.endswith(("t", "en")):
             word = word[2:]
+        else:
+            for prefix in _SEPARABLE_PREFIXES:
+                rest = word[len(prefix) :]
+                if (
+                    word.startswith(prefix)
+                    and rest.startswith("ge")
+                    and len(rest) >= 6
+                    and rest.endswith(("t", "en"))
+                ):
+                    word = prefix + rest[2:]
+                    break
         for ending in _ENDINGS:
             if word.endswith(ending) and len(word) - len(ending) >= 4:
                 word = word[: -len(ending)]
@@ -397,9 +431,15 @@ def suggest_step_mapping(
     for label, events in counts.items():
         normal = normalise_label(label, vocabulary=vocabulary)
         stemmed = stem_label(normal)
+        words = set(stemmed.split())
         best: dict[int, float] = {}
         for form, form_stems, index in forms:
             score = max(_similarity(normal, form), _similarity(stemmed, form_stems))
+            contained = set(form_stems.split())
+            if not catalogue.steps[index].in_reference and contained and contained <= words:
+                # A generic step is an action on any object; a label holding every word of
+                # its name names the action and its object: "Bescheid gescannt" is scannen.
+                score = max(score, 100.0 - CONTAINED_GAP / len(contained))
             if score > best.get(index, -1.0):
                 best[index] = score
         ranked = sorted(

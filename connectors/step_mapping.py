@@ -105,17 +105,8 @@ def step_mapping_proposal_text(
         '# eine Schritt-ID der Liste unten ersetzen; "-" = kein Referenzschritt.',
         "# Confirm each line by removing its '#'; replace a wrong suggestion by a step id",
         '# from the list below; "-" = no reference step.',
-        f"# Katalog / catalogue: {catalogue.name_de}"
-        + ("" if catalogue.verified else " (Katalog ungeprüft / catalogue not verified)"),
-        "#",
-        "# Schritte / steps:",
+        *_catalogue_lines(catalogue),
     ]
-    lines += [
-        f"#   {s.id:<26} {s.name_de}"
-        + ("" if s.in_reference else "  (außerhalb des Referenzprozesses)")
-        for s in catalogue.steps
-    ]
-    lines += ["", f'catalogue = "{catalogue.service}"', "", "[steps]"]
     lines += [f"{_quote(label)} = {_quote(step)}" for label, step in sorted(done.items())]
     for label, group in suggestions.groupby(schema.MAPPING_LABEL, sort=False):
         if label in done:
@@ -136,11 +127,55 @@ def step_mapping_proposal_text(
             f"# {_quote(label)} = {_quote(first[schema.STEP])}   # {score:.0f} %"
             f", {events} Ereignisse" + (f"; Alternativen: {others}" if others else "")
         )
-    if confirmed and confirmed.by_municipality:
-        for municipality, table in sorted(confirmed.by_municipality.items()):
-            lines += ["", f"[municipalities.{_quote(municipality)}]"]
-            lines += [f"{_quote(label)} = {_quote(step)}" for label, step in sorted(table.items())]
+    if confirmed:
+        lines += _municipality_lines(confirmed)
     return "\n".join(lines) + "\n"
+
+
+def _catalogue_lines(catalogue: Catalogue) -> list[str]:
+    """The catalogue named, its steps listed as comments, and the start of ``[steps]``."""
+    lines = [
+        f"# Katalog / catalogue: {catalogue.name_de}"
+        + ("" if catalogue.verified else " (Katalog ungeprüft / catalogue not verified)"),
+        "#",
+        "# Schritte / steps:",
+    ]
+    lines += [
+        f"#   {s.id:<26} {s.name_de}"
+        + ("" if s.in_reference else "  (außerhalb des Referenzprozesses)")
+        for s in catalogue.steps
+    ]
+    return [*lines, "", f'catalogue = "{catalogue.service}"', "", "[steps]"]
+
+
+def _municipality_lines(mapping: StepMapping) -> list[str]:
+    lines: list[str] = []
+    for municipality, table in sorted(mapping.by_municipality.items()):
+        lines += ["", f"[municipalities.{_quote(municipality)}]"]
+        lines += [f"{_quote(label)} = {_quote(step)}" for label, step in sorted(table.items())]
+    return lines
+
+
+def step_mapping_text(mapping: StepMapping, catalogue: Catalogue, *, note: str = "") -> str:
+    """A confirmed mapping as a file: every entry active, ``note`` as the opening comment."""
+    lines = [
+        "# Amtsweg: bestätigte Zuordnung der Tätigkeiten zu Referenzschritten / "
+        "confirmed step mapping"
+    ]
+    lines += [f"# {line}" if line else "#" for line in note.splitlines()]
+    lines += _catalogue_lines(catalogue)
+    lines += [f"{_quote(label)} = {_quote(step)}" for label, step in sorted(mapping.steps.items())]
+    lines += _municipality_lines(mapping)
+    return "\n".join(lines) + "\n"
+
+
+def write_step_mapping(
+    path: str | Path, mapping: StepMapping, catalogue: Catalogue, *, note: str = ""
+) -> Path:
+    """Write :func:`step_mapping_text` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(step_mapping_text(mapping, catalogue, note=note), encoding="utf-8")
+    return path
 
 
 def write_step_mapping_proposal(

@@ -40,6 +40,7 @@ from analyzer.cost_model import ActivityCosting
 from analyzer.cost_tables import load_cost_tables
 from analyzer.harmonisation import StepMapping, apply_step_mapping, load_reference_catalogue
 from analyzer.problems import InputError
+from connectors.step_mapping import read_step_mapping
 
 UTC = dt.UTC
 
@@ -399,7 +400,7 @@ README_MINUTES = {
 @pytest.mark.parametrize("service", ["wohngeld", "gewerbeanmeldung"])
 def test_shipped_samples_rank_as_the_simulator_readme_says(service):
     """On the shipped samples, with the ground-truth labels standing in for findings and the
-    simulator's step ids (activity_steps.csv) as the confirmed mapping:
+    samples' confirmed step mapping (step_mapping_<service>.toml, from activity_steps.csv):
 
     * Musterstadt, "the benchmark leader", ranks first overall;
     * the README's standouts lead their KPI: Musterdorf media breaks, Mustertal rework and
@@ -417,16 +418,8 @@ def test_shipped_samples_rank_as_the_simulator_readme_says(service):
     labels = pl.read_parquet(SAMPLES / f"{service}.labels.parquet").rename(
         {schema.LABEL_BURDEN: schema.FINDING_BURDEN}
     )
-    steps = pd.read_csv(SAMPLES / "activity_steps.csv")
     name = log[schema.SERVICE][0]
-    steps = steps[steps["service"] == name]
-    mapping = StepMapping(
-        catalogue="simulator",
-        by_municipality={
-            m: dict(zip(g["activity"], g["step"], strict=True))
-            for m, g in steps.groupby("municipality")
-        },
-    )
+    mapping = read_step_mapping(SAMPLES / f"step_mapping_{service}.toml")
     harmonised = apply_step_mapping(log, mapping)
     table = kpi_table(harmonised, findings=labels, activity_column=schema.STEP)
     overall = overall_ranking(rank_within_peers(table))
@@ -456,7 +449,7 @@ def test_shipped_samples_rank_as_the_simulator_readme_says(service):
         kpis=table,
     )
     assert advice.best == "Musterstadt"
-    assert any("ausdruck → " in s and "unterschrift" in s for s in advice.summary_de)
+    assert any("ausdrucken → unterschreiben" in s for s in advice.summary_de)
 
     costs = annual_cost(
         log, tables=load_cost_tables(), defaults=CostDefaults(log_statistic="mean")

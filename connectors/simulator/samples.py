@@ -10,7 +10,10 @@ exactly the shipped files; a test regenerates them and compares bytes. The set:
 * ``gewerbeanmeldung_beispielheim.xes.gz``: Beispielheim's business registrations as XES;
 * ``baugenehmigung_beispielheim.jsonocel.gz``: Beispielheim's building permits as OCEL 2.0;
 * ``activity_steps.csv``: every activity label of every municipality with its reference
-  step (the wording differs between municipalities; harmonisation maps it back).
+  catalogue step and the simulator's own finer step (the wording differs between
+  municipalities; harmonisation maps it back);
+* ``step_mapping_<service>.toml``: the same as confirmed step mappings
+  (``connectors.step_mapping``), ready for ``amtsweg compare --step-mapping``.
 
 :data:`EXPECTED_RANKINGS` is what the README promises each municipality shows; the tests
 check the shipped labels against it.
@@ -24,10 +27,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from analyzer.harmonisation import StepMapping, load_reference_catalogue
+from connectors.simulator.catalogue_steps import CATALOGUE_STEPS
 from connectors.simulator.output import write_simulated_logs
 from connectors.simulator.profiles import PROFILES
 from connectors.simulator.services import SERVICES
 from connectors.simulator.simulation import activity_steps
+from connectors.step_mapping import write_step_mapping
 
 SAMPLE_SEED = 2025
 SAMPLE_START = date(2025, 1, 1)
@@ -128,17 +134,61 @@ def write_sample_logs(out_dir: str | Path) -> list[Path]:
         )
         files += result.files
     files.append(write_activity_steps(out / "activity_steps.csv"))
+    files += [
+        write_step_mapping(
+            out / step_mapping_name(service),
+            sample_step_mapping(service),
+            load_reference_catalogue(service),
+            note=STEP_MAPPING_NOTE,
+        )
+        for service in SERVICES
+    ]
     return files
 
 
+STEP_MAPPING_NOTE = (
+    "Beispielprotokolle (sample_logs/): jede Tätigkeit aller sechs Kommunen mit ihrem Schritt\n"
+    "des Referenzkatalogs, geschrieben von: " + SAMPLE_COMMAND + "\n"
+    "Sample logs: every activity of the six municipalities with its catalogue step."
+)
+
+
+def step_mapping_name(service: str) -> str:
+    """File name of the samples' confirmed step mapping of ``service``."""
+    return f"step_mapping_{service}.toml"
+
+
 def write_activity_steps(path: Path) -> Path:
-    """Every municipality's activity labels with their reference step, as UTF-8 CSV."""
+    """Every municipality's activity labels with their catalogue step (``step``) and the
+    simulator's own step (``simulator_step``), as UTF-8 CSV."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["municipality", "service", "activity", "step"])
-    for service in SERVICES.values():
+    writer.writerow(["municipality", "service", "activity", "step", "simulator_step"])
+    for key, service in SERVICES.items():
         for profile in PROFILES.values():
             for label, step in activity_steps(service, profile).items():
-                writer.writerow([profile.name, service.name, label, step])
+                catalogue_step = CATALOGUE_STEPS[key][step]
+                writer.writerow([profile.name, service.name, label, catalogue_step, step])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
+
+
+def sample_step_mapping(service: str) -> StepMapping:
+    """The confirmed step mapping of every municipality's labels of ``service``: one entry
+    per label; a label that is another step in another municipality goes into that
+    municipality's own table."""
+    steps_of: dict[str, dict[str, str]] = {}
+    for profile in PROFILES.values():
+        for label, step in activity_steps(service, profile).items():
+            steps_of.setdefault(label, {})[profile.name] = CATALOGUE_STEPS[service][step]
+    common: dict[str, str] = {}
+    own: dict[str, dict[str, str]] = {}
+    for label, by_town in steps_of.items():
+        if len(set(by_town.values())) == 1:
+            common[label] = next(iter(by_town.values()))
+        else:
+            for town, step in by_town.items():
+                own.setdefault(town, {})[label] = step
+    return StepMapping(
+        catalogue=load_reference_catalogue(service).service, steps=common, by_municipality=own
+    )
