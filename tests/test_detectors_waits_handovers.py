@@ -138,3 +138,22 @@ def test_handovers_between_units(backend):
     ]
     empty = handovers_between_units(on(LOG.drop(F.ORG_UNIT), backend))
     assert empty.empty and F.MAP_CASES in empty.columns
+
+
+def test_wait_sentences_format_decimals_alike_on_every_backend(backend):
+    log = make_log(
+        [F.CASE, F.ACTIVITY, "minutes"],
+        [("d", "Antrag", 0), ("d", "Bescheid", 45.5 * DAY), ("d", "Widerspruch", 45.5 * DAY + 90)],
+    )
+    found = detect_long_waits(on(log, backend))
+    assert found[F.FINDING_EVIDENCE].tolist() == [
+        "Der Vorgang lag 45,5 Tage zwischen „Antrag“ und „Bescheid“ (Schwelle 30 Tage)."
+    ]
+    assert found[F.FINDING_EVIDENCE_EN].tolist() == [
+        "The case waited 45.5 days between 'Antrag' and 'Bescheid' (threshold 30 days)."
+    ]
+    hours = detect_long_waits(on(log, backend), threshold=timedelta(minutes=80))
+    assert hours[F.FINDING_EVIDENCE_EN].tolist()[1] == (
+        "The case waited 90 min between 'Bescheid' and 'Widerspruch' (threshold 80 min)."
+    )
+    assert hours[F.FINDING_MINUTES_LOST].tolist() == [45.5 * DAY, 90.0]
