@@ -766,7 +766,8 @@ def test_writer_refuses_what_xes_cannot_hold(tmp_path):
 def test_pm4py_reads_the_written_file_with_the_same_counts(tmp_path, shared_log):
     pm4py = pytest.importorskip("pm4py")
     original = read_xes_log(shared_log("receipt.xes.gz"))
-    path = write_xes_log(original.frame, tmp_path / "receipt.xes.gz")
+    path = write_xes_log(engine.on_backend(original.frame, "duckdb"), tmp_path / "receipt.xes.gz")
+    assert_frame_equal(read_xes_log(path).frame, original.frame)  # the real log round trip
     for variant in ("iterparse", None):
         df = pm4py.read_xes(str(path), variant=variant)
         assert len(df) == 8577
