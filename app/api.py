@@ -162,6 +162,388 @@ def analyze(
     )
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Municipalities compared with each other (:func:`compare`).
+
+    Every table carries ``cost:edition``: the Destatis tables (and overrides) the costs use.
+    """
+
+    kpis: pd.DataFrame  # benchmark.kpi_table rows + RANK and RANK_SCORE of the overall ranking
+    ranks: pd.DataFrame  # benchmark.rank_within_peers: each KPI ranked in its peer group
+    ranking: pd.DataFrame  # benchmark.overall_ranking: the mean rank over the KPIs
+    best_practice: pd.DataFrame  # one row per sentence: what differs from the best peer
+    unmapped: pd.DataFrame  # labels without a confirmed step, with the best suggestion
+    harmonised: tuple[str, ...]  # services compared step by step (a confirmed mapping)
+    proposals: tuple[Path, ...]  # step mapping proposals written
+    edition: str
+    notes: tuple[Problem, ...]
+
+
+@dataclass
+class _Part:
+    municipality: str
+    service: str
+    events: Any
+    source: str
+
+
+def compare(
+    sources: Sequence[str | Path] = (),
+    *,
+    workspace: str | Path | None = None,
+    mappings: Mapping[str, str | Path] | None = None,
+    service: str | None = None,
+    step_mappings: Sequence[str | Path] = (),
+    costs: str | Path | None = None,
+    sizes: Mapping[str, int] | str | Path | None = None,
+    proposal_dir: str | Path | None = None,
+    findings: pd.DataFrame | None = None,
+    top: int = 3,
+    progress: Callable[..., Any] | None = None,
+) -> Comparison:
+    """Compare municipalities: KPIs per 1,000 cases, cost per case, rankings within peer
+    groups and what each does differently from the best peer.
+
+    ``sources``: files (each read with ``mappings[str(file)]`` where given); else the logs of
+    ``workspace``. Each municipality's and service's log is analysed on its own (detectors,
+    KPIs, process map), so no two municipalities' events are ever read together; only their
+    aggregates are compared. ``step_mappings``: confirmed step mapping files (one per
+    reference catalogue); a service without one is compared on the KPIs that need no
+    harmonised steps, and a proposal is written into ``proposal_dir``. ``costs``: a cost
+    settings file; ``sizes``: inhabitants per municipality (or a .toml/.csv file) for peer
+    groups; ``findings``: the detectors' findings if already computed (else they are).
+    """
+    from analyzer import benchmark, harmonisation
+    from analyzer.detectors import NOTES, run_detectors
+    from connectors.cost_settings import default_cost_settings, read_cost_settings
+    from connectors.peer_sizes import read_sizes
+    from connectors.step_mapping import read_step_mapping
+
+    # Every settings file is read and checked before any log is.
+    settings = read_cost_settings(costs) if costs is not None else default_cost_settings()
+    confirmed = _step_mappings_by_catalogue(step_mappings, read_step_mapping)
+    if sizes is not None and not isinstance(sizes, Mapping):
+        sizes = read_sizes(sizes)
+    edition = settings.tables.edition
+    notes: list[Problem] = []
+    catalogues: dict[str, Any] = {}
+    kpi_rows, behaviours, unmapped, label_counts = [], {}, [], {}
+    parts, ws = _compare_parts(
+        sources, workspace=workspace, mappings=mappings or {}, service=service
+    )
+    try:
+        for i, part in enumerate(parts):
+            m, s = part.municipality, part.service
+            if s not in catalogues:
+                catalogues[s] = _catalogue_for(s, notes)
+            catalogue = catalogues[s]
+            mapping = confirmed.get(catalogue.service) if catalogue is not None else None
+            if findings is None:
+                found = run_detectors(part.events)
+                notes.extend(p for p in found.attrs.get(NOTES, []) if p not in notes)
+            else:
+                found = findings[
+                    (findings[schema.MUNICIPALITY] == m) & (findings[schema.SERVICE] == s)
+                ]
+            events, column = part.events, schema.ACTIVITY
+            activities = dict(settings.activities)
+            if catalogue is not None:
+                open_labels = harmonisation.unmapped_labels(
+                    events, mapping or harmonisation.StepMapping(catalogue=catalogue.service)
+                )
+                open_labels.insert(0, schema.SERVICE, s)
+                unmapped.append(open_labels)
+                counts = label_counts.setdefault(catalogue.service, {})
+                for label, n in zip(
+                    open_labels[schema.MAPPING_LABEL],
+                    open_labels[schema.MAPPING_EVENTS],
+                    strict=True,
+                ):
+                    counts[label] = counts.get(label, 0) + int(n)
+            if mapping is not None:
+                events = harmonisation.apply_step_mapping(events, mapping)
+                column = schema.STEP
+                activities = {
+                    **harmonisation.activity_costing_from_catalogue(catalogue),
+                    **activities,
+                }
+                behaviours[(m, s)] = benchmark.behaviour(events, activity_column=column)
+            table = benchmark.kpi_table(
+                events,
+                findings=found,
+                tables=settings.tables,
+                activities=activities,
+                defaults=settings.defaults,
+                catalogue=catalogue if mapping is not None else None,
+                activity_column=column,
+            )
+            if mapping is None:  # variants of unharmonised labels do not compare
+                table[[schema.KPI_VARIANTS, schema.KPI_VARIANTS_PER_1000]] = float("nan")
+            kpi_rows.append(table)
+            if progress is not None:
+                progress(i + 1, len(parts))
+    finally:
+        if ws is not None:
+            ws.close()
+    kpis = benchmark.assign_peer_groups(pd.concat(kpi_rows, ignore_index=True), sizes=sizes or None)
+    ranks = benchmark.rank_within_peers(kpis)
+    ranking = benchmark.overall_ranking(ranks)
+    ranking[schema.COST_EDITION] = edition
+    keys = [schema.MUNICIPALITY, schema.SERVICE]
+    kpis = kpis.merge(ranking[[*keys, schema.RANK_SCORE, schema.RANK]], on=keys, how="left")
+    explained = _explanations(ranking, kpis, behaviours, catalogues, top=top)
+    explained[schema.COST_EDITION] = edition
+    proposals = _write_proposals(label_counts, catalogues, confirmed, proposal_dir, notes)
+    open_table = _unmapped_table(unmapped, label_counts, catalogues)
+    open_table[schema.COST_EDITION] = edition
+    harmonised = tuple(sorted({s for (_m, s) in behaviours}))
+    return Comparison(
+        kpis=kpis,
+        ranks=ranks,
+        ranking=ranking,
+        best_practice=explained,
+        unmapped=open_table,
+        harmonised=harmonised,
+        proposals=tuple(proposals),
+        edition=edition,
+        notes=tuple(notes),
+    )
+
+
+def _step_mappings_by_catalogue(paths: Sequence[str | Path], read: Callable[..., Any]) -> dict:
+    found: dict[str, Any] = {}
+    for path in paths:
+        mapping = read(path)
+        if mapping.catalogue in found:
+            raise error(
+                "compare.step_mapping_twice",
+                f"zwei Schritt-Zuordnungen für den Katalog „{mapping.catalogue}“; eine angeben",
+                f"two step mappings for catalogue '{mapping.catalogue}'; give one",
+                file=path,
+            )
+        found[mapping.catalogue] = mapping
+    return found
+
+
+def _catalogue_for(service: str, notes: list[Problem]) -> Any:
+    from analyzer.harmonisation import load_reference_catalogue
+    from analyzer.problems import InputError, Severity, problem
+
+    try:
+        return load_reference_catalogue(service)
+    except InputError:
+        notes.append(
+            problem(
+                "compare.no_catalogue",
+                f"kein Referenzkatalog für „{service}“: verglichen wird ohne Schritte "
+                "(keine Varianten, Prozesskarten oder Übereinstimmung mit dem Referenzprozess)",
+                f"no reference catalogue for '{service}': compared without steps (no "
+                "variants, process maps or fitness against the reference process)",
+                value=service,
+                severity=Severity.WARNING,
+            )
+        )
+        return None
+
+
+def _compare_parts(
+    sources: Sequence[str | Path],
+    *,
+    workspace: str | Path | None,
+    mappings: Mapping[str, str | Path],
+    service: str | None,
+) -> tuple[list[_Part], Workspace | None]:
+    """One :class:`_Part` per municipality and service, and the workspace they are read from
+    (open; the caller closes it) when no ``sources`` are given."""
+    import polars as pl
+
+    from analyzer.harmonisation import plain_name
+
+    def wanted(s: str) -> bool:
+        return service is None or plain_name(s) == plain_name(service)
+
+    parts: list[_Part] = []
+    if not sources:
+        ws = Workspace(workspace or DEFAULT_WORKSPACE, read_only=True)
+        parts = [_Part(m, s, events, str(ws.path)) for m, s, events in ws.partitions() if wanted(s)]
+        if not parts:
+            try:
+                ws.events(service=service)  # raises, naming the logs there are
+            finally:
+                ws.close()
+            raise error(
+                "compare.nothing",
+                f"keine Protokolle für „{service}“ im Arbeitsbereich",
+                f"no logs for '{service}' in the workspace",
+                file=ws.path,
+            )
+        return parts, ws
+    seen: dict[tuple[str, str], str] = {}
+    for source in sources:
+        frame = read_log(source, mapping=mappings.get(str(source))).frame
+        if schema.MUNICIPALITY not in frame.columns:
+            raise error(
+                "compare.no_municipality",
+                "die Datei hat keine Spalte Kommune; in ihrer Zuordnungsdatei unter "
+                '[constants] municipality = "…" eintragen',
+                'the file has no municipality column; add municipality = "..." under '
+                "[constants] in its mapping file",
+                file=source,
+            )
+        if schema.SERVICE not in frame.columns:
+            if service is None:
+                raise error(
+                    "compare.no_service",
+                    "die Datei hat keine Spalte Leistung; --service angeben oder in ihrer "
+                    'Zuordnungsdatei unter [constants] service = "…" eintragen',
+                    "the file has no service column; give --service or add "
+                    'service = "..." under [constants] in its mapping file',
+                    file=source,
+                )
+            frame = frame.with_columns(pl.lit(service).alias(schema.SERVICE))
+        groups = frame.partition_by(
+            [schema.MUNICIPALITY, schema.SERVICE], as_dict=True, maintain_order=True
+        )
+        for (m, s), events in sorted(groups.items()):
+            if not wanted(s):
+                continue
+            if (m, s) in seen:
+                raise error(
+                    "compare.twice",
+                    f"{m} / {s} steht schon in {seen[(m, s)]}; jede Kommune nur einmal angeben",
+                    f"{m} / {s} is in {seen[(m, s)]} already; give each municipality once",
+                    file=source,
+                )
+            seen[(m, s)] = str(source)
+            parts.append(_Part(m, s, events, str(source)))
+    if not parts:
+        raise error(
+            "compare.nothing",
+            f"keine Ereignisse für „{service}“ in den Dateien",
+            f"no events for '{service}' in the files",
+        )
+    return parts, None
+
+
+def _explanations(
+    ranking: pd.DataFrame,
+    kpis: pd.DataFrame,
+    behaviours: Mapping[tuple[str, str], Any],
+    catalogues: Mapping[str, Any],
+    *,
+    top: int,
+) -> pd.DataFrame:
+    """One row per sentence of :func:`analyzer.benchmark.explain_difference` for every
+    municipality and service (compared with its best peer)."""
+    from analyzer.benchmark import best_peer, explain_difference
+    from analyzer.harmonisation import step_names
+
+    rows = []
+    for rec in ranking.to_dict("records"):
+        m, s = rec[schema.MUNICIPALITY], rec[schema.SERVICE]
+        best, _group = best_peer(ranking, m, service=s)
+        catalogue = catalogues.get(s)
+        advice = explain_difference(
+            ranking,
+            municipality=m,
+            service=s,
+            own=behaviours.get((m, s)),
+            best=behaviours.get((best, s)),
+            kpis=kpis,
+            top=top,
+            names=step_names(catalogue) if catalogue is not None else None,
+        )
+        for de, en in zip(advice.summary_de, advice.summary_en, strict=True):
+            rows.append(
+                {
+                    schema.MUNICIPALITY: m,
+                    schema.SERVICE: s,
+                    schema.RANK_BEST_MUNICIPALITY: advice.best or m,
+                    schema.DIFF_TEXT: de,
+                    schema.DIFF_TEXT_EN: en,
+                }
+            )
+    columns = [
+        schema.MUNICIPALITY,
+        schema.SERVICE,
+        schema.RANK_BEST_MUNICIPALITY,
+        schema.DIFF_TEXT,
+        schema.DIFF_TEXT_EN,
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _write_proposals(
+    label_counts: Mapping[str, Mapping[str, int]],
+    catalogues: Mapping[str, Any],
+    confirmed: Mapping[str, Any],
+    proposal_dir: str | Path | None,
+    notes: list[Problem],
+) -> list[Path]:
+    """A step mapping proposal per catalogue with labels still open (confirmed lines kept),
+    written into ``proposal_dir``; an existing file is never overwritten."""
+    from analyzer.harmonisation import suggest_step_mapping
+    from connectors.step_mapping import write_step_mapping_proposal
+
+    if proposal_dir is None:
+        return []
+    written = []
+    by_id = {c.service: c for c in catalogues.values() if c is not None}
+    for catalogue_id, counts in sorted(label_counts.items()):
+        if not counts:
+            continue
+        catalogue = by_id[catalogue_id]
+        target = Path(proposal_dir) / f"step_mapping_{catalogue_id}.toml"
+        if target.exists():
+            target = target.with_suffix(".proposal.toml")
+        suggestions = suggest_step_mapping(dict(counts), catalogue)
+        written.append(
+            write_step_mapping_proposal(
+                target, suggestions, catalogue, confirmed=confirmed.get(catalogue_id)
+            )
+        )
+    return written
+
+
+def _unmapped_table(
+    unmapped: list[pd.DataFrame],
+    label_counts: Mapping[str, Mapping[str, int]],
+    catalogues: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Open labels per service and municipality with the best suggestion and its score."""
+    from analyzer.harmonisation import suggest_step_mapping
+
+    columns = [
+        schema.SERVICE,
+        schema.MUNICIPALITY,
+        schema.MAPPING_LABEL,
+        schema.MAPPING_EVENTS,
+        schema.STEP,
+        schema.MAPPING_SCORE,
+    ]
+    table = pd.concat(unmapped, ignore_index=True) if unmapped else pd.DataFrame()
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    by_id = {c.service: c for c in catalogues.values() if c is not None}
+    best = []
+    for catalogue_id, counts in label_counts.items():
+        if counts:
+            out = suggest_step_mapping(dict(counts), by_id[catalogue_id], limit=1)
+            out = out[[schema.MAPPING_LABEL, schema.STEP, schema.MAPPING_SCORE]]
+            services = [
+                s for s, c in catalogues.items() if c is not None and c.service == catalogue_id
+            ]
+            best += [out.assign(**{schema.SERVICE: s}) for s in services]
+    if best:
+        table = table.merge(
+            pd.concat(best, ignore_index=True),
+            on=[schema.SERVICE, schema.MAPPING_LABEL],
+            how="left",
+        )
+    return table.reindex(columns=columns)
+
+
 def _only(frame: Any, *, municipality: str | None, service: str | None) -> Any:
     import polars as pl
 
@@ -183,13 +565,23 @@ def overview_of_frame(frame: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return log_overview(frame), attribute_coverage(frame)
 
 
+def import_history(*, workspace: str | Path = DEFAULT_WORKSPACE) -> pd.DataFrame:
+    """Provenance of the imports that produced each current log of ``workspace``."""
+    with Workspace(workspace, read_only=True) as ws:
+        current = ws.logs()[["import_id"]]
+        return ws.imports().merge(current, on="import_id").reset_index(drop=True)
+
+
 def _given(options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if v is not None}
 
 
 __all__ = [
     "Analysis",
+    "Comparison",
     "analyze",
+    "compare",
+    "import_history",
     "import_log",
     "is_database_url",
     "overview",

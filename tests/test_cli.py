@@ -89,6 +89,8 @@ def test_import_info_export(tmp_path: Path, export: tuple[Path, Path]) -> None:
     assert info.returncode == 0, info.stderr
     assert "Musterstadt" in info.stdout and "Wohngeld" in info.stdout
     assert "23.11.2026" in info.stdout and "25.11.2026" in info.stdout
+    assert "Provenance" in info.stdout and "wohngeld.csv" in info.stdout
+    assert "wohngeld.mapping.toml" in info.stdout and "3/3/0" in info.stdout
 
     out = tmp_path / "back.csv"
     exported = amtsweg("export", str(out), "--workspace", str(ws), cwd=tmp_path)

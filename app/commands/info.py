@@ -39,12 +39,16 @@ def info_command(
         )
         warn(list(log.problems))
         overview, coverage = api.overview_of_frame(log.frame)
+        imports = None
     else:
         overview, coverage = api.overview(workspace=workspace)
+        imports = api.import_history(workspace=workspace)
     if quiet():
         return
     console.print(overview_table(overview))
     console.print(coverage_table(coverage))
+    if imports is not None and len(imports):
+        console.print(imports_table(imports))
 
 
 def overview_table(overview: pd.DataFrame) -> Table:
@@ -98,3 +102,35 @@ def _day(value: object) -> str:
 
 def _share(value: float) -> str:
     return "—" if not value else f"{value:.0%}"
+
+
+def imports_table(imports: pd.DataFrame) -> Table:
+    """Where each log of the workspace came from (the latest import per log)."""
+    de = language() == "de"
+    table = Table(title="Herkunft" if de else "Provenance")
+    heads = (
+        ("Kommune", "municipality"),
+        ("Leistung", "service"),
+        ("Quelle", "source"),
+        ("SHA-256", "SHA-256"),
+        ("Zuordnung", "mapping"),
+        ("importiert", "imported"),
+        ("gelesen/behalten/verworfen", "read/kept/rejected"),
+        ("Version", "version"),
+    )
+    for h_de, h_en in heads:
+        table.add_column(h_de if de else h_en)
+    for rec in imports.to_dict("records"):
+        table.add_row(
+            rec["municipality"],
+            rec["service"],
+            Path(rec["source_path"]).name,
+            (rec["source_sha256"] or "—")[:12],
+            Path(rec["mapping_path"]).name if rec["mapping_path"] else "—",
+            pd.Timestamp(rec["imported_at"])
+            .tz_convert(schema.DEFAULT_TIMEZONE)
+            .strftime("%d.%m.%Y %H:%M"),
+            f"{number(rec['rows_read'])}/{number(rec['rows_kept'])}/{number(rec['rows_rejected'])}",
+            rec["amtsweg_version"],
+        )
+    return table
