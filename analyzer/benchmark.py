@@ -18,8 +18,11 @@ service of its events):
   (linear interpolation) of case throughput time (:mod:`analyzer.throughput`).
 * ``kpi:euros_per_case`` — Standard Cost Model cost per case (:func:`cost_model.annual_cost`),
   with the tables' edition in ``cost:edition``; only where ``tables`` are given.
-* ``kpi:media_breaks_per_1000_cases`` / ``kpi:reentries_per_1000_cases`` — findings of kind
-  ``media_break`` / ``manual_reentry`` in the ``findings`` frame × 1,000 / cases.
+* ``kpi:media_breaks_per_1000_cases``, ``kpi:reentries_per_1000_cases``,
+  ``kpi:once_only_per_1000_cases``, ``kpi:duplicates_per_1000_cases``,
+  ``kpi:ping_pong_per_1000_cases`` — findings of kind ``media_break``, ``manual_reentry``,
+  ``once_only``, ``duplicate_responsibility``, ``ping_pong`` in the ``findings`` frame (the
+  detectors', ``analyzer.detectors.run_detectors``) × 1,000 / cases.
 * ``kpi:levels_per_case`` / ``kpi:units_per_case`` — distinct government levels / org
   units a case passes, averaged over all cases (a case without any counts 0).
 * ``kpi:rework_rate`` — share of cases with rework: with ``findings``, cases with a
@@ -39,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import narwhals as nw
 import pandas as pd
@@ -70,6 +74,9 @@ LOWER_IS_BETTER: tuple[str, ...] = (
     schema.KPI_EUROS_PER_CASE,
     schema.KPI_MEDIA_BREAKS_PER_1000,
     schema.KPI_REENTRIES_PER_1000,
+    schema.KPI_ONCE_ONLY_PER_1000,
+    schema.KPI_DUPLICATES_PER_1000,
+    schema.KPI_PING_PONG_PER_1000,
     schema.KPI_LEVELS_PER_CASE,
     schema.KPI_UNITS_PER_CASE,
     schema.KPI_REWORK_RATE,
@@ -83,6 +90,9 @@ KPI_COLUMNS: tuple[str, ...] = (
     schema.KPI_EUROS_PER_CASE,
     schema.KPI_MEDIA_BREAKS_PER_1000,
     schema.KPI_REENTRIES_PER_1000,
+    schema.KPI_ONCE_ONLY_PER_1000,
+    schema.KPI_DUPLICATES_PER_1000,
+    schema.KPI_PING_PONG_PER_1000,
     schema.KPI_LEVELS_PER_CASE,
     schema.KPI_UNITS_PER_CASE,
     schema.KPI_REWORK_RATE,
@@ -92,6 +102,14 @@ KPI_COLUMNS: tuple[str, ...] = (
     schema.KPI_FITNESS,
 )
 OVERALL = "overall"
+#: KPI column → burden kind whose findings it counts per 1,000 cases.
+FINDING_KPIS: dict[str, Burden] = {
+    schema.KPI_MEDIA_BREAKS_PER_1000: Burden.MEDIA_BREAK,
+    schema.KPI_REENTRIES_PER_1000: Burden.MANUAL_REENTRY,
+    schema.KPI_ONCE_ONLY_PER_1000: Burden.ONCE_ONLY,
+    schema.KPI_DUPLICATES_PER_1000: Burden.DUPLICATE_RESPONSIBILITY,
+    schema.KPI_PING_PONG_PER_1000: Burden.PING_PONG,
+}
 
 
 # --- KPI table --------------------------------------------------------------------------------
@@ -163,22 +181,9 @@ def kpi_table(
         table[column] = count / cases.to_numpy() * scale if per_case else count
 
     occurrences = _occurrences(lf)
-    if findings is not None:
-        add(
-            _finding_counts(findings, keys, Burden.MEDIA_BREAK),
-            schema.KPI_MEDIA_BREAKS_PER_1000,
-            per_case=True,
-            scale=1000.0,
-        )
-        add(
-            _finding_counts(findings, keys, Burden.MANUAL_REENTRY),
-            schema.KPI_REENTRIES_PER_1000,
-            per_case=True,
-            scale=1000.0,
-        )
-    else:
-        add(None, schema.KPI_MEDIA_BREAKS_PER_1000, per_case=True)
-        add(None, schema.KPI_REENTRIES_PER_1000, per_case=True)
+    for column, kind in FINDING_KPIS.items():
+        counts = _finding_counts(findings, keys, kind) if findings is not None else None
+        add(counts, column, per_case=True, scale=1000.0)
     add(
         _distinct_per_case(lf, keys, schema.LEVEL) if schema.LEVEL in columns else None,
         schema.KPI_LEVELS_PER_CASE,
@@ -344,6 +349,12 @@ def reference_log(catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[schema.CASE, schema.ACTIVITY, schema.TIMESTAMP])
 
 
+@cache
+def _reference_model(catalogue: Catalogue) -> discovery.DiscoveredModel:
+    """The reference process of ``catalogue`` as a model (discovered once per catalogue)."""
+    return discovery.discover_bpmn(reference_log(catalogue))
+
+
 def reference_fitness(
     frame: engine.FrameLike,
     catalogue: Catalogue,
@@ -357,9 +368,16 @@ def reference_fitness(
     At most ``max_cases`` cases per group are replayed (the smallest case ids, as
     ``discovery.discovery_log`` chooses them). Columns: the keys and KPI_FITNESS.
     """
-    model = discovery.discover_bpmn(reference_log(catalogue))
+    model = _reference_model(catalogue)
     lf = harmonised_view(steps.prepare(frame), activity_column=activity_column)
     keys = group_keys(lf)
+    # Token replay skips events whose step the model does not know (they move no token), so
+    # replaying only the reference steps gives the same fitness, with far fewer variants; each
+    # case keeps its first event, so a case without any reference step is still replayed.
+    known = [s.id for s in catalogue.steps if s.in_reference]
+    order = steps.order_columns(lf.collect_schema().names())
+    numbered = steps.running_count(lf, [schema.CASE], order, steps.POSITION)
+    lf = numbered.filter(nw.col(schema.ACTIVITY).is_in(known) | (nw.col(steps.POSITION) == 1))
     rows = []
     for values in _groups(lf, keys):
         sample = discovery.discovery_log(
@@ -637,23 +655,27 @@ class BestPractice:
     summary_en: tuple[str, ...]
 
 
-def best_practice(
-    frame: engine.FrameLike,
-    ranking: pd.DataFrame,
-    *,
-    municipality: str,
-    service: str | None = None,
-    activity_column: str = schema.ACTIVITY,
-    kpis: pd.DataFrame | None = None,
-    top: int = 3,
-) -> BestPractice:
-    """Compare ``municipality`` with the best peer of its peer group (``overall_ranking``).
+@dataclass(frozen=True)
+class Behaviour:
+    """What :func:`best_practice` compares of one municipality and service: the
+    directly-follows graph and the variants of its (harmonised) log. Aggregates only, so the
+    logs of two municipalities never need to be read together (:func:`behaviour`)."""
 
-    The summary names, where ``kpis`` (:func:`kpi_table`) are given, the ``top`` KPIs in which
-    the municipality lags the best peer most (relative gap); then the ``top`` edges the
-    municipality has more often than the best peer (per 1,000 cases), the ``top`` the best
-    peer has more often, and the best peer's most common variant with its share in both.
-    """
+    process: process_map.ProcessMap
+    variants: pd.DataFrame
+
+
+def behaviour(frame: engine.FrameLike, *, activity_column: str = schema.ACTIVITY) -> Behaviour:
+    """The :class:`Behaviour` of ``frame`` (one municipality's and service's log)."""
+    lf = harmonised_view(steps.prepare(frame), activity_column=activity_column)
+    return Behaviour(process_map.process_map(lf), process_map.variants(lf))
+
+
+def best_peer(
+    ranking: pd.DataFrame, municipality: str, *, service: str | None = None
+) -> tuple[str, str]:
+    """(best municipality, peer group) of ``municipality`` in ``ranking``
+    (:func:`overall_ranking`); the first by name among equally ranked ones."""
     rows = ranking[ranking[schema.MUNICIPALITY] == municipality]
     if service is not None and schema.SERVICE in ranking.columns:
         rows = rows[rows[schema.SERVICE] == service]
@@ -674,8 +696,64 @@ def best_practice(
     if service is not None and schema.SERVICE in ranking.columns:
         peers = peers[peers[schema.SERVICE] == service]
     peers = peers.sort_values([schema.RANK, schema.MUNICIPALITY])
-    best = peers.iloc[0][schema.MUNICIPALITY]
-    empty_edges = pd.DataFrame(
+    return str(peers.iloc[0][schema.MUNICIPALITY]), str(group)
+
+
+def best_practice(
+    frame: engine.FrameLike,
+    ranking: pd.DataFrame,
+    *,
+    municipality: str,
+    service: str | None = None,
+    activity_column: str = schema.ACTIVITY,
+    kpis: pd.DataFrame | None = None,
+    top: int = 3,
+    names: Mapping[str, str] | None = None,
+) -> BestPractice:
+    """Compare ``municipality`` with the best peer of its peer group (``overall_ranking``),
+    both taken from ``frame``; see :func:`explain_difference` for what the summary says."""
+    best, _group = best_peer(ranking, municipality, service=service)
+    if best == municipality:
+        return explain_difference(ranking, municipality=municipality, service=service)
+    lf = harmonised_view(steps.prepare(frame), activity_column=activity_column)
+    own, other = (behaviour(_one(lf, m, service)) for m in (municipality, best))
+    return explain_difference(
+        ranking,
+        municipality=municipality,
+        service=service,
+        own=own,
+        best=other,
+        kpis=kpis,
+        top=top,
+        names=names,
+    )
+
+
+def explain_difference(
+    ranking: pd.DataFrame,
+    *,
+    municipality: str,
+    service: str | None = None,
+    own: Behaviour | None = None,
+    best: Behaviour | None = None,
+    kpis: pd.DataFrame | None = None,
+    top: int = 3,
+    names: Mapping[str, str] | None = None,
+) -> BestPractice:
+    """What the best peer of ``municipality`` (:func:`best_peer`) does differently.
+
+    The summary names, where ``kpis`` (:func:`kpi_table`) are given, the ``top`` KPIs in which
+    the municipality lags the best peer most: first where it is furthest towards the worst
+    of its peer group (the gap to the best as a share of the gap between the group's best
+    and worst value), then by the relative gap; so a municipality is told what sets it apart
+    in its group, not what every peer lags the leader in. Then, where the ``own`` and
+    ``best`` :class:`Behaviour` are given (harmonised steps), the ``top`` edges the
+    municipality has more often than the best peer (per 1,000 cases), the ``top`` the best
+    peer has more often, and the best peer's most common variant with its share in both.
+    ``names``: how to write a step id in a sentence (e.g. its German name).
+    """
+    best_name, group = best_peer(ranking, municipality, service=service)
+    edges = pd.DataFrame(
         columns=[
             schema.EDGE_SOURCE,
             schema.EDGE_TARGET,
@@ -685,43 +763,53 @@ def best_practice(
             schema.DIFF_SIDE,
         ]
     )
-    if best == municipality:
+    variants = pd.DataFrame(
+        columns=[
+            schema.VARIANT_TRACE,
+            schema.DIFF_A,
+            schema.DIFF_B,
+            schema.DIFF_DELTA,
+            schema.DIFF_SIDE,
+        ]
+    )
+    if best_name == municipality:
         return BestPractice(
             municipality,
             service,
             None,
-            empty_edges,
-            pd.DataFrame(
-                columns=[
-                    schema.VARIANT_TRACE,
-                    schema.DIFF_A,
-                    schema.DIFF_B,
-                    schema.DIFF_DELTA,
-                    schema.DIFF_SIDE,
-                ]
-            ),
+            edges,
+            variants,
             (f"{municipality} ist in der Vergleichsgruppe „{group}“ am besten.",),
             (f"{municipality} is the best of peer group '{group}'.",),
         )
-    lf = harmonised_view(steps.prepare(frame), activity_column=activity_column)
-    own, other = _one(lf, municipality, service), _one(lf, best, service)
-    edges = dfg_difference(process_map.process_map(own), process_map.process_map(other))
-    variants = variant_difference(process_map.variants(own), process_map.variants(other))
-    de, en = _kpi_gaps(kpis, municipality, best, service, top) if kpis is not None else ((), ())
-    edges_de, edges_en = _summary(municipality, best, edges, variants, top)
-    de, en = (*de, *edges_de), (*en, *edges_en)
-    return BestPractice(municipality, service, best, edges, variants, de, en)
+    de, en = (
+        _kpi_gaps(kpis, municipality, best_name, service, top) if kpis is not None else ((), ())
+    )
+    if own is not None and best is not None:
+        edges = dfg_difference(own.process, best.process)
+        variants = variant_difference(own.variants, best.variants)
+        edges_de, edges_en = _summary(municipality, best_name, edges, variants, top, names or {})
+        de, en = (*de, *edges_de), (*en, *edges_en)
+    return BestPractice(municipality, service, best_name, edges, variants, de, en)
 
 
 def _summary(
-    municipality: str, best: str, edges: pd.DataFrame, variants: pd.DataFrame, top: int
+    municipality: str,
+    best: str,
+    edges: pd.DataFrame,
+    variants: pd.DataFrame,
+    top: int,
+    names: Mapping[str, str],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def named(step: str) -> str:
+        return names.get(step, step)
+
     de: list[str] = []
     en: list[str] = []
     more = edges[edges[schema.DIFF_DELTA] > 0].head(top)
     fewer = edges[edges[schema.DIFF_DELTA] < 0].head(top)
     for _, e in more.iterrows():
-        edge = f"{e[schema.EDGE_SOURCE]} → {e[schema.EDGE_TARGET]}"
+        edge = f"{named(e[schema.EDGE_SOURCE])} → {named(e[schema.EDGE_TARGET])}"
         de.append(
             f"{municipality} hat „{edge}“ {e[schema.DIFF_A]:.0f}-mal je 1.000 Fälle, "
             f"{best} {e[schema.DIFF_B]:.0f}-mal."
@@ -731,7 +819,7 @@ def _summary(
             f"{best} {e[schema.DIFF_B]:.0f} times."
         )
     for _, e in fewer.iterrows():
-        edge = f"{e[schema.EDGE_SOURCE]} → {e[schema.EDGE_TARGET]}"
+        edge = f"{named(e[schema.EDGE_SOURCE])} → {named(e[schema.EDGE_TARGET])}"
         de.append(
             f"{best} hat „{edge}“ {e[schema.DIFF_B]:.0f}-mal je 1.000 Fälle, "
             f"{municipality} {e[schema.DIFF_A]:.0f}-mal."
@@ -742,13 +830,16 @@ def _summary(
         )
     if not variants.empty:
         top_b = variants.sort_values(schema.DIFF_B, ascending=False, kind="stable").iloc[0]
+        trace = schema.VARIANT_SEPARATOR.join(
+            named(s) for s in top_b[schema.VARIANT_TRACE].split(schema.VARIANT_SEPARATOR)
+        )
         de.append(
             f"Häufigste Variante bei {best} ({top_b[schema.DIFF_B]:.0%} der Fälle, bei "
-            f"{municipality} {top_b[schema.DIFF_A]:.0%}): {top_b[schema.VARIANT_TRACE]}"
+            f"{municipality} {top_b[schema.DIFF_A]:.0%}): {trace}"
         )
         en.append(
             f"Most common variant at {best} ({top_b[schema.DIFF_B]:.0%} of cases, at "
-            f"{municipality} {top_b[schema.DIFF_A]:.0%}): {top_b[schema.VARIANT_TRACE]}"
+            f"{municipality} {top_b[schema.DIFF_A]:.0%}): {trace}"
         )
     return tuple(de), tuple(en)
 
@@ -772,6 +863,18 @@ KPI_NAMES: dict[str, tuple[str, str]] = {
         "Mehrfacherfassungen je 1.000 Fälle",
         "manual re-entries per 1,000 cases",
     ),
+    schema.KPI_ONCE_ONLY_PER_1000: (
+        "Once-only-Verstöße je 1.000 Fälle (Nachweise, die eine Behörde schon hat)",
+        "once-only violations per 1,000 cases (documents another authority holds)",
+    ),
+    schema.KPI_DUPLICATES_PER_1000: (
+        "Doppelzuständigkeiten je 1.000 Fälle",
+        "duplicate responsibilities per 1,000 cases",
+    ),
+    schema.KPI_PING_PONG_PER_1000: (
+        "Ping-Pong zwischen Ebenen je 1.000 Fälle",
+        "ping-pong between levels per 1,000 cases",
+    ),
     schema.KPI_LEVELS_PER_CASE: ("Verwaltungsebenen je Fall", "government levels per case"),
     schema.KPI_UNITS_PER_CASE: ("Organisationseinheiten je Fall", "org units per case"),
     schema.KPI_REWORK_RATE: ("Anteil der Fälle mit Nacharbeit", "share of cases with rework"),
@@ -787,7 +890,8 @@ KPI_NAMES: dict[str, tuple[str, str]] = {
 def _kpi_gaps(
     kpis: pd.DataFrame, municipality: str, best: str, service: str | None, top: int
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Sentences on the ``top`` KPIs where ``municipality`` is furthest behind ``best``."""
+    """Sentences on the ``top`` KPIs where ``municipality`` is furthest behind ``best``
+    (see :func:`explain_difference` for the order)."""
     rows = kpis
     if service is not None and schema.SERVICE in kpis.columns:
         rows = kpis[kpis[schema.SERVICE] == service]
@@ -795,28 +899,65 @@ def _kpi_gaps(
     other = rows[rows[schema.MUNICIPALITY] == best]
     if own.empty or other.empty:
         return (), ()
+    if schema.KPI_PEER_GROUP in rows.columns:
+        rows = rows[rows[schema.KPI_PEER_GROUP] == own.iloc[0][schema.KPI_PEER_GROUP]]
+    order = (*LOWER_IS_BETTER, *HIGHER_IS_BETTER)
     gaps = []
-    for kpi in (*LOWER_IS_BETTER, *HIGHER_IS_BETTER):
+    for kpi in order:
         if kpi not in rows.columns:
             continue
         a, b = float(own.iloc[0][kpi]), float(other.iloc[0][kpi])
         if a != a or b != b:  # NaN: not computed
             continue
-        behind = (a - b) if kpi in LOWER_IS_BETTER else (b - a)
+        lower = kpi in LOWER_IS_BETTER
+        behind = (a - b) if lower else (b - a)
         if behind <= 0:
             continue
-        scale = max(abs(a), abs(b))
-        gaps.append((behind / scale, kpi, a, b))
-    order = (*LOWER_IS_BETTER, *HIGHER_IS_BETTER)
-    gaps.sort(key=lambda g: (-g[0], order.index(g[1])))  # ties in the KPI table's order
+        values = rows[kpi].astype("float64").dropna()
+        worst = values.max() if lower else values.min()
+        towards_worst = behind / abs(worst - b)
+        gaps.append((towards_worst, behind / max(abs(a), abs(b)), order.index(kpi), kpi, a, b))
+    gaps.sort(key=lambda g: (-g[0], -g[1], g[2]))
     de, en = [], []
-    for _, kpi, a, b in gaps[:top]:
+    for *_, kpi, a, b in gaps[:top]:
         name_de, name_en = KPI_NAMES[kpi]
-        de.append(f"{name_de}: {municipality} {_number_de(a)}, {best} {_number_de(b)}.")
-        en.append(f"{name_en}: {municipality} {a:,.2f}, {best} {b:,.2f}.")
+        de.append(
+            f"{name_de}: {municipality} {format_kpi(kpi, a, 'de')}, {best} "
+            f"{format_kpi(kpi, b, 'de')}."
+        )
+        en.append(
+            f"{name_en}: {municipality} {format_kpi(kpi, a, 'en')}, {best} "
+            f"{format_kpi(kpi, b, 'en')}."
+        )
     return tuple(de), tuple(en)
 
 
-def _number_de(value: float) -> str:
-    """``1234.5`` → ``1.234,50`` (German digit grouping and decimal comma)."""
-    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+#: KPIs that are shares (0..1), written as percentages.
+SHARE_KPIS = (schema.KPI_REWORK_RATE, schema.KPI_ONLINE_INTAKE_SHARE, schema.KPI_FITNESS)
+#: Decimals of each KPI as written (per 1,000 cases: whole numbers).
+KPI_DECIMALS: dict[str, int] = {
+    schema.KPI_CASES: 0,
+    schema.KPI_THROUGHPUT_MEDIAN_DAYS: 1,
+    schema.KPI_THROUGHPUT_P90_DAYS: 1,
+    schema.KPI_EUROS_PER_CASE: 2,
+    schema.KPI_LEVELS_PER_CASE: 2,
+    schema.KPI_UNITS_PER_CASE: 2,
+    schema.KPI_VARIANTS: 0,
+    **{kpi: 0 for kpi in FINDING_KPIS},
+    schema.KPI_VARIANTS_PER_1000: 0,
+    **{kpi: 0 for kpi in SHARE_KPIS},
+}
+
+
+def format_kpi(kpi: str, value: float, lang: str = "de") -> str:
+    """A KPI value as written in sentences and tables: ``1.234`` per 1,000 cases, ``12,5``
+    days, ``79,37`` euros, ``45 %`` for shares; German or English number format; "–" for
+    a value not computed."""
+    if value != value:  # NaN
+        return "–"
+    decimals = KPI_DECIMALS.get(kpi, 2)
+    number = value * 100 if kpi in SHARE_KPIS else value
+    text = f"{number:,.{decimals}f}"
+    if lang == "de":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{text} %" if kpi in SHARE_KPIS else text

@@ -132,10 +132,10 @@ def load_reference_catalogue(service: str, *, include_generic: bool = True) -> C
     With ``include_generic`` the generic steps outside any reference process (printing,
     scanning, re-entering, ...) are appended.
     """
-    wanted = _plain(service)
+    wanted = plain_name(service)
     for name in available_catalogues():
         catalogue = _load_catalogue(name, generic=False)
-        if wanted in (_plain(catalogue.service), _plain(catalogue.name_de)):
+        if wanted in (plain_name(catalogue.service), plain_name(catalogue.name_de)):
             break
     else:
         raise InputError(
@@ -199,6 +199,11 @@ def catalogue_from_dict(data: Mapping, *, generic: bool = False) -> Catalogue:
         sources=tuple(s["title"] for s in data.get("sources", ())),
         leika=data.get("leika", ""),
     )
+
+
+def step_names(catalogue: Catalogue) -> dict[str, str]:
+    """Step id → German name, for sentences and tables a person reads."""
+    return {s.id: s.name_de for s in catalogue.steps}
 
 
 def activity_costing_from_catalogue(catalogue: Catalogue) -> dict[str, ActivityCosting]:
@@ -389,7 +394,9 @@ def _split_compound(token: str, words: frozenset[str]) -> list[str]:
     return [token]
 
 
-def _plain(text: str) -> str:
+def plain_name(text: str) -> str:
+    """A name as compared (any case, umlauts written out, no spaces): "Wohngeld", "wohngeld"
+    and "WOHNGELD" are one service."""
     return normalise_label(text).replace(" ", "")
 
 
@@ -406,7 +413,7 @@ def catalogue_vocabulary(catalogue: Catalogue) -> frozenset[str]:
 
 
 def suggest_step_mapping(
-    labels: Iterable[str] | engine.FrameLike,
+    labels: Iterable[str] | Mapping[str, int] | engine.FrameLike,
     catalogue: Catalogue,
     *,
     score_cutoff: float = DEFAULT_SCORE_CUTOFF,
@@ -414,8 +421,8 @@ def suggest_step_mapping(
 ) -> pd.DataFrame:
     """Up to ``limit`` suggested steps per label, best first, scored 0..100.
 
-    ``labels``: activity labels, or an event log (its distinct ACTIVITY values are used, with
-    their event counts). One row per label and suggestion: ``mapping:label``,
+    ``labels``: activity labels, label → events, or an event log (its distinct ACTIVITY
+    values are used, with their event counts). One row per label and suggestion: ``mapping:label``,
     ``mapping:normalised``, ``mapping:rank``, STEP (step id), ``mapping:step_name``,
     ``mapping:score``, ``mapping:events``. A label without any suggestion at or above
     ``score_cutoff`` gets one row with rank 0 and empty step, so no label goes missing.
@@ -469,10 +476,13 @@ def _similarity(a: str, b: str) -> float:
     return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
 
 
-def _label_counts(labels: Iterable[str] | engine.FrameLike) -> dict[str, int]:
+def _label_counts(labels: Iterable[str] | Mapping[str, int] | engine.FrameLike) -> dict[str, int]:
     """Label → events (1 each for a plain list), sorted by events, then label."""
     counts: dict[str, int] = {}
-    if not isinstance(labels, (list, tuple, set, frozenset, pd.Series)):
+    if isinstance(labels, Mapping):
+        counts = {str(label): int(n) for label, n in labels.items()}
+        labels = []
+    elif not isinstance(labels, (list, tuple, set, frozenset, pd.Series)):
         try:
             lf = engine.as_lazy(labels)
         except TypeError:

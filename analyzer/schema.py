@@ -629,6 +629,9 @@ KPI_THROUGHPUT_P90_DAYS = "kpi:throughput_p90_days"
 KPI_EUROS_PER_CASE = "kpi:euros_per_case"
 KPI_MEDIA_BREAKS_PER_1000 = "kpi:media_breaks_per_1000_cases"
 KPI_REENTRIES_PER_1000 = "kpi:reentries_per_1000_cases"
+KPI_ONCE_ONLY_PER_1000 = "kpi:once_only_per_1000_cases"  # once-only violations
+KPI_DUPLICATES_PER_1000 = "kpi:duplicates_per_1000_cases"  # duplicate responsibilities
+KPI_PING_PONG_PER_1000 = "kpi:ping_pong_per_1000_cases"
 KPI_LEVELS_PER_CASE = "kpi:levels_per_case"
 KPI_UNITS_PER_CASE = "kpi:units_per_case"
 KPI_REWORK_RATE = "kpi:rework_rate"  # share of cases with a step done more than once
@@ -641,6 +644,7 @@ KPI_SIZE = "kpi:size"  # the size the peer group is formed by (e.g. inhabitants)
 
 # Rankings (benchmark.rank_within_peers): one row per municipality, service and KPI.
 RANK_KPI = "rank:kpi"  # the KPI column ranked
+RANK_KPI_NAME = "rank:kpi_name"  # its German name, for people reading the table
 RANK_VALUE = "rank:value"
 RANK = "rank:rank"  # 1 = best within the peer group
 RANK_PEERS = "rank:peers"  # municipalities ranked in the peer group
@@ -660,6 +664,8 @@ DIFF_SIDE = "diff:side"  # "only_a" | "only_b" | "both"
 DIFF_A = "diff:a"  # value (per 1,000 cases or share) in the first municipality
 DIFF_B = "diff:b"
 DIFF_DELTA = "diff:delta"  # DIFF_A - DIFF_B
+DIFF_TEXT = "diff:text"  # a sentence on what differs from the best peer (German)
+DIFF_TEXT_EN = "diff:text_en"
 
 #: Artificial start and end steps of directly-follows edges; separator of variant traces.
 START_STEP = "▶"

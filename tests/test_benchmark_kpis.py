@@ -10,7 +10,8 @@ Beispielheim (B), 3 cases, mostly online, one unit (Bürgeramt), municipality le
   b1: Eingang (online) 1 Jan → Prüfen 2 Jan → Bescheid 3 Jan: 2 days.
   b2: Eingang (online) 1 Jan → Prüfen 2 Jan → Bescheid 2 Jan 12:00: 1.125 days.
   b3: Eingang (paper) 1 Jan → Prüfen 3 Jan → Bescheid 4 Jan: 3 days.
-Findings: M has 2 media breaks, 1 manual re-entry and 1 rework (m2), B none.
+Findings: M has 2 media breaks, 1 manual re-entry, 1 rework (m2), 1 once-only violation,
+1 duplicate responsibility and 2 ping-pongs; B none.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from analyzer.benchmark import (
     assign_peer_groups,
     best_practice,
     dfg_difference,
+    explain_difference,
     kpi_table,
     municipality_difference,
     overall_ranking,
@@ -94,11 +96,12 @@ def log() -> pl.DataFrame:
 
 def findings() -> pl.DataFrame:
     kinds = ["media_break", "media_break", "manual_reentry", "rework"]
+    kinds += ["once_only", "duplicate_responsibility", "ping_pong", "ping_pong"]
     return pl.DataFrame(
         {
-            schema.MUNICIPALITY: ["Musterstadt"] * 4,
-            schema.SERVICE: ["Wohngeld"] * 4,
-            schema.CASE: ["m1", "m2", "m1", "m2"],
+            schema.MUNICIPALITY: ["Musterstadt"] * 8,
+            schema.SERVICE: ["Wohngeld"] * 8,
+            schema.CASE: ["m1", "m2", "m1", "m2", "m2", "m1", "m1", "m1"],
             schema.FINDING_BURDEN: kinds,
         }
     )
@@ -124,7 +127,8 @@ def test_kpis_exact(backend):
     """Throughput M: 4 and 6 days → median 5, p90 4 + 0.9 × 2 = 5.8; B: 1.125, 2, 3 → median
     2, p90 at position 1.8 → 2 + 0.8 × 1 = 2.8.
     Cost per case: M (102 + 132) / 2 = 117 min × 40.70 / 60 = 79.365 → 79.37 €;
-    B 96 min → 65.12 €. Per 1,000 cases: M 2 media breaks / 2 cases → 1,000, re-entries 500.
+    B 96 min → 65.12 €. Per 1,000 cases: M 2 media breaks / 2 cases → 1,000, re-entries 500,
+    once-only 500, duplicate responsibilities 500, ping-pong 1,000; B 0 each.
     Levels per case M (2 + 1) / 2 = 1.5, units (3 + 2) / 2 = 2.5; B 1 and 1.
     Rework M 1 of 2 cases has a rework finding = 0.5. Online intake B 2 of 3.
     """
@@ -139,8 +143,17 @@ def test_kpis_exact(backend):
     assert b[schema.KPI_EUROS_PER_CASE] == pytest.approx(65.12)
     assert m[schema.KPI_MEDIA_BREAKS_PER_1000] == pytest.approx(1000.0)
     assert m[schema.KPI_REENTRIES_PER_1000] == pytest.approx(500.0)
-    assert b[schema.KPI_MEDIA_BREAKS_PER_1000] == 0.0
-    assert b[schema.KPI_REENTRIES_PER_1000] == 0.0
+    assert m[schema.KPI_ONCE_ONLY_PER_1000] == pytest.approx(500.0)
+    assert m[schema.KPI_DUPLICATES_PER_1000] == pytest.approx(500.0)
+    assert m[schema.KPI_PING_PONG_PER_1000] == pytest.approx(1000.0)
+    for column in (
+        schema.KPI_MEDIA_BREAKS_PER_1000,
+        schema.KPI_REENTRIES_PER_1000,
+        schema.KPI_ONCE_ONLY_PER_1000,
+        schema.KPI_DUPLICATES_PER_1000,
+        schema.KPI_PING_PONG_PER_1000,
+    ):
+        assert b[column] == 0.0, column
     assert m[schema.KPI_LEVELS_PER_CASE] == pytest.approx(1.5)
     assert m[schema.KPI_UNITS_PER_CASE] == pytest.approx(2.5)
     assert b[schema.KPI_LEVELS_PER_CASE] == pytest.approx(1.0)
@@ -173,6 +186,9 @@ def test_kpis_without_optional_inputs(backend):
     for column in (
         schema.KPI_EUROS_PER_CASE,
         schema.KPI_MEDIA_BREAKS_PER_1000,
+        schema.KPI_ONCE_ONLY_PER_1000,
+        schema.KPI_DUPLICATES_PER_1000,
+        schema.KPI_PING_PONG_PER_1000,
         schema.KPI_ONLINE_INTAKE_SHARE,
         schema.KPI_FITNESS,
     ):
@@ -272,16 +288,44 @@ def test_best_practice_names_what_the_best_peer_does_differently():
     with_kpis = best_practice(
         log(), overall, municipality="Musterstadt", service="Wohngeld", kpis=table, top=2
     )
-    # the two largest relative gaps: media breaks and re-entries (1,000 and 500 against 0)
+    # two peers: every gap is the whole spread and every relative gap 1 (against 0), so the
+    # KPI table's order decides: media breaks, then re-entries
     assert with_kpis.summary_de[:2] == (
-        "Medienbrüche je 1.000 Fälle: Musterstadt 1.000,00, Beispielheim 0,00.",
-        "Mehrfacherfassungen je 1.000 Fälle: Musterstadt 500,00, Beispielheim 0,00.",
+        "Medienbrüche je 1.000 Fälle: Musterstadt 1.000, Beispielheim 0.",
+        "Mehrfacherfassungen je 1.000 Fälle: Musterstadt 500, Beispielheim 0.",
     )
     assert with_kpis.summary_en[0] == (
-        "media breaks per 1,000 cases: Musterstadt 1,000.00, Beispielheim 0.00."
+        "media breaks per 1,000 cases: Musterstadt 1,000, Beispielheim 0."
     )
     own = best_practice(log(), overall, municipality="Beispielheim", service="Wohngeld")
     assert own.best is None and own.edges.empty
+
+
+def test_what_differs_is_what_sets_a_municipality_apart_in_its_group():
+    """B lags the best peer A most, relatively, in once-only violations (50 against 1: 98 %),
+    but C has 1,000 of them: B is 5 % of the way from A to the worst. In media breaks B is
+    the worst of the group (500 against A's 100 and C's 500): that is named first. Without
+    behaviours (no harmonised steps) only the KPI sentences are given."""
+    kpis = pd.DataFrame(
+        {
+            schema.MUNICIPALITY: ["A", "B", "C"],
+            schema.SERVICE: ["W"] * 3,
+            schema.KPI_MEDIA_BREAKS_PER_1000: [100.0, 500.0, 500.0],
+            schema.KPI_ONCE_ONLY_PER_1000: [1.0, 50.0, 1000.0],
+            schema.KPI_ONLINE_INTAKE_SHARE: [0.8, 0.75, 0.2],
+            schema.KPI_PEER_GROUP: [ALL_PEERS] * 3,
+        }
+    )
+    ranking = overall_ranking(rank_within_peers(kpis))
+    assert ranking[schema.MUNICIPALITY].tolist() == ["A", "B", "C"]
+    advice = explain_difference(ranking, municipality="B", service="W", kpis=kpis, top=3)
+    assert advice.best == "A" and advice.edges.empty and advice.variants.empty
+    assert advice.summary_de == (
+        "Medienbrüche je 1.000 Fälle: B 500, A 100.",
+        "Anteil Online-Eingang: B 75 %, A 80 %.",
+        "Once-only-Verstöße je 1.000 Fälle (Nachweise, die eine Behörde schon hat): B 50, A 1.",
+    )
+    assert explain_difference(ranking, municipality="A", kpis=kpis).best is None
 
 
 def test_harmonised_labels_compare_step_by_step(backend):
