@@ -1,0 +1,128 @@
+"""The facts docs/receipt_log.md states about the real receipt log, checked.
+
+The analysis runs as a user runs it: ``app.api.analyze`` on the XES file with the example
+mapping ``docs/examples/receipt.mapping.toml`` (``org:group`` as org unit with "EMPTY" made
+missing, level "municipality", no medium). Hand-overs, long waits and rework are recomputed in
+plain pandas; the channel split (case attribute ``channel``) of cases with findings and the
+hand-overs by one and the same resource are the numbers the document gives. If a detector's
+rule changes, this test fails and the document has to be updated with it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyzer import schema
+from analyzer.problems import InputError
+from app import api
+from connectors.mapping import mapping_from_dict
+
+pytestmark = pytest.mark.real_logs
+
+MAPPING = Path(__file__).resolve().parent.parent / "docs" / "examples" / "receipt.mapping.toml"
+CHANNEL = "case:channel"  # the export's own case attribute, kept as an extra column
+INTERNET, OTHER = "Internet", "Desk/Post/e-mail"
+
+
+@cache
+def analysed(path: Path) -> tuple[pd.DataFrame, api.Analysis]:
+    """The events (pandas, in case order) and the analysis of the receipt log."""
+    events = api.read_log(path, mapping=MAPPING).frame.to_pandas()
+    events = events.sort_values([schema.CASE, schema.TIMESTAMP, schema.SOURCE_ROW], kind="stable")
+    return events, api.analyze(path, mapping=MAPPING)
+
+
+@pytest.fixture
+def receipt(shared_log) -> tuple[pd.DataFrame, api.Analysis]:
+    return analysed(shared_log("receipt.xes.gz"))
+
+
+def of(found: pd.DataFrame, detector: str) -> pd.DataFrame:
+    return found[found[schema.FINDING_DETECTOR] == detector]
+
+
+def channel_group(channel: str) -> str:
+    return INTERNET if channel == "Internet" else OTHER if channel != "Intern" else "Intern"
+
+
+def test_the_mapping_reads_the_log_with_empty_groups_missing(receipt):
+    events, analysis = receipt
+    assert len(events) == 8577
+    assert events[schema.CASE].nunique() == 1434
+    assert events[schema.ACTIVITY].nunique() == 27
+    assert events[schema.ORG_UNIT].isna().sum() == 1936  # the "EMPTY" placeholder
+    assert "EMPTY" not in set(events[schema.ORG_UNIT].dropna())
+    assert set(events[schema.LEVEL]) == {"municipality"}
+    assert schema.MEDIUM not in events.columns
+    channels = events.groupby(schema.CASE)[CHANNEL].first().value_counts().to_dict()
+    assert channels == {"Internet": 1250, "Desk": 109, "Post": 53, "e-mail": 21, "Intern": 1}
+    assert analysis.cases["cases"].tolist() == [1434]
+
+
+def test_only_handovers_long_waits_and_rework_report_findings(receipt):
+    _events, analysis = receipt
+    counts = analysis.findings[schema.FINDING_DETECTOR].value_counts().to_dict()
+    assert counts == {"handovers": 3853, "rework": 245, "long_waits": 36}
+    assert not analysis.findings[schema.FINDING_INFERRED].any()
+
+
+def test_findings_equal_a_plain_pandas_recomputation(receipt):
+    events, analysis = receipt
+    found = analysis.findings
+
+    units = events[events[schema.ORG_UNIT].notna()]
+    before = units.groupby(schema.CASE)[schema.ORG_UNIT].shift(1)
+    changed = units.loc[before.notna() & (before != units[schema.ORG_UNIT]), schema.EVENT_ID]
+    assert sorted(of(found, "handovers")[schema.EVENT_ID]) == sorted(changed)
+
+    waited = events[schema.TIMESTAMP] - events.groupby(schema.CASE)[schema.TIMESTAMP].shift(1)
+    long = events.loc[waited > timedelta(days=30), schema.EVENT_ID]
+    assert sorted(of(found, "long_waits")[schema.EVENT_ID]) == sorted(long)
+
+    again = events.duplicated([schema.CASE, schema.ACTIVITY], keep="first")  # one level
+    repeated = events.loc[again, schema.EVENT_ID]
+    assert sorted(of(found, "rework")[schema.EVENT_ID]) == sorted(repeated)
+
+
+def test_most_handovers_stay_with_one_resource(receipt):
+    """The document's main shortcoming: org:group is a task group, not an org unit."""
+    events, analysis = receipt
+    by_id = events.set_index(schema.EVENT_ID)[schema.RESOURCE]
+    pairs = of(analysis.findings, "handovers")[schema.FINDING_EVENT_IDS].str.split(";")
+    same = sum(by_id[p[0]] == by_id[p[-1]] for p in pairs)
+    assert (same, len(pairs)) == (3070, 3853)
+    group_per_task = pd.crosstab(events[schema.ACTIVITY], events[schema.ORG_UNIT])
+    assert (group_per_task.gt(0).sum(axis=1) == 1).sum() == 25  # of 27 activities: one group
+
+
+def test_channel_split_of_cases_with_findings(receipt):
+    events, analysis = receipt
+    channel = events.groupby(schema.CASE)[CHANNEL].first().map(channel_group)
+    found = analysis.findings.assign(group=lambda f: f[schema.CASE].map(channel))
+    split = found.groupby([schema.FINDING_DETECTOR, "group"]).agg(
+        findings=(schema.CASE, "size"), cases=(schema.CASE, "nunique")
+    )
+    assert channel.value_counts().to_dict() == {INTERNET: 1250, OTHER: 183, "Intern": 1}
+    assert split.loc[("handovers", INTERNET)].tolist() == [3398, 1092]
+    assert split.loc[("handovers", OTHER)].tolist() == [453, 161]
+    assert split.loc[("long_waits", INTERNET)].tolist() == [29, 28]
+    assert split.loc[("long_waits", OTHER)].tolist() == [7, 7]
+    assert split.loc[("rework", INTERNET)].tolist() == [200, 76]
+    assert split.loc[("rework", OTHER)].tolist() == [45, 15]
+
+
+def test_without_a_mapping_no_media_break_is_found(shared_log):
+    """The lexicon marks the print steps as paper, but no event of a case is digital by name."""
+    analysis = api.analyze(shared_log("receipt.xes.gz"), detectors=["media_breaks"])
+    assert analysis.findings.empty
+
+
+def test_a_medium_value_cannot_be_mapped_to_missing():
+    """The mapping gap the document names: "Intern" (or any value) cannot become no medium."""
+    with pytest.raises(InputError, match="medium"):
+        mapping_from_dict({"columns": {"medium": "case:channel"}, "values": {"medium": {"x": ""}}})
