@@ -41,7 +41,10 @@ CAPTURE_PATTERNS: tuple[str, ...] = (
     r"\benter(ed|s|ing)?\b",
     r"\bre ?enter",
     r"\bkey(ed)? in\b",
-    r"\btyp(e|ed|ing)\b",
+    # "type" alone is mostly the noun ("advice for type 4"); the verb shows as typed/typing
+    # or with its particle ("type in").
+    r"\btyp(ed|ing)\b",
+    r"\btype (in|into|over)\b",
     r"\btranscrib",
     r"\bmanual",
 )
@@ -103,6 +106,10 @@ REQUEST_TO_AUTHORITY: tuple[str, ...] = (
     r"rentenversicherung|drv|agentur|arbeitsagentur|registergericht|grundbuchamt|"
     r"handwerkskammer|ihk|meldebehoerde|standesamt|kataster|behoerde|amt|gericht)",
     r"\bamtshilfe",
+    # statements and advice are asked of bodies and experts, not of the applicant
+    r"stellungnahme",
+    r"\bgutacht",
+    r"\b(advice|opinion|statement)\b",
     r"\b(from|to) (the )?(authority|agency|tax office|registry|court)",
 )
 
