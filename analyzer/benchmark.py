@@ -699,6 +699,13 @@ def best_peer(
     return str(peers.iloc[0][schema.MUNICIPALITY]), str(group)
 
 
+def _rank_of(ranking: pd.DataFrame, municipality: str, service: str | None) -> int:
+    rows = ranking[ranking[schema.MUNICIPALITY] == municipality]
+    if service is not None and schema.SERVICE in ranking.columns:
+        rows = rows[rows[schema.SERVICE] == service]
+    return int(rows.iloc[0][schema.RANK])
+
+
 def best_practice(
     frame: engine.FrameLike,
     ranking: pd.DataFrame,
@@ -713,7 +720,7 @@ def best_practice(
     """Compare ``municipality`` with the best peer of its peer group (``overall_ranking``),
     both taken from ``frame``; see :func:`explain_difference` for what the summary says."""
     best, _group = best_peer(ranking, municipality, service=service)
-    if best == municipality:
+    if best == municipality or _rank_of(ranking, municipality, service) == 1:
         return explain_difference(ranking, municipality=municipality, service=service)
     lf = harmonised_view(steps.prepare(frame), activity_column=activity_column)
     own, other = (behaviour(_one(lf, m, service)) for m in (municipality, best))
@@ -740,7 +747,8 @@ def explain_difference(
     top: int = 3,
     names: Mapping[str, str] | None = None,
 ) -> BestPractice:
-    """What the best peer of ``municipality`` (:func:`best_peer`) does differently.
+    """What the best peer of ``municipality`` (:func:`best_peer`) does differently; nothing
+    but a sentence saying so for a municipality ranked first (alone or level with others).
 
     The summary names, where ``kpis`` (:func:`kpi_table`) are given, the ``top`` KPIs in which
     the municipality lags the best peer most: first where it is furthest towards the worst
@@ -753,6 +761,8 @@ def explain_difference(
     ``names``: how to write a step id in a sentence (e.g. its German name).
     """
     best_name, group = best_peer(ranking, municipality, service=service)
+    own_rank = _rank_of(ranking, municipality, service)
+    tied = best_name != municipality and own_rank == 1
     edges = pd.DataFrame(
         columns=[
             schema.EDGE_SOURCE,
@@ -772,15 +782,17 @@ def explain_difference(
             schema.DIFF_SIDE,
         ]
     )
-    if best_name == municipality:
+    if best_name == municipality or tied:
+        also_de = f" (gleichauf mit {best_name})" if tied else ""
+        also_en = f" (level with {best_name})" if tied else ""
         return BestPractice(
             municipality,
             service,
             None,
             edges,
             variants,
-            (f"{municipality} ist in der Vergleichsgruppe „{group}“ am besten.",),
-            (f"{municipality} is the best of peer group '{group}'.",),
+            (f"{municipality} ist in der Vergleichsgruppe „{group}“ am besten{also_de}.",),
+            (f"{municipality} is the best of peer group '{group}'{also_en}.",),
         )
     de, en = (
         _kpi_gaps(kpis, municipality, best_name, service, top) if kpis is not None else ((), ())

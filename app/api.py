@@ -12,13 +12,13 @@ Every function takes keyword-only options with the defaults of the command line.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analyzer import schema
+from analyzer import engine, schema
 from analyzer.findings_summary import findings_by_detector
 from analyzer.log_summary import attribute_coverage, log_overview
 from analyzer.problems import Problem, error
@@ -105,6 +105,10 @@ class Analysis:
     summary: pd.DataFrame  # analyzer.findings_summary.findings_by_detector
     cases: pd.DataFrame  # municipality, service, cases (the denominators)
     notes: tuple[Problem, ...]  # what the logs' columns limit (missing, inferred)
+    #: per (municipality, service): the process map and where the findings sit on it
+    maps: dict[tuple[str, str], tuple[Any, Any]] = field(default_factory=dict)
+    #: per (municipality, service): the BPMN 2.0 XML discovered by the inductive miner
+    bpmn: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def analyze(
@@ -115,13 +119,17 @@ def analyze(
     service: str | None = None,
     detectors: Sequence[str] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    maps: bool = False,
+    bpmn: bool = False,
     progress: Callable[..., Any] | None = None,
     **read_options: Any,
 ) -> Analysis:
     """Run the burden detectors on a file or on the logs of a workspace.
 
     Each workspace log (one municipality and service) is analysed on its own, so no
-    municipality's events are ever read together with another's.
+    municipality's events are ever read together with another's. ``maps``: also the
+    directly-follows map of each log with its findings on it; ``bpmn``: also a BPMN model
+    of each log (pm4py's inductive miner on the variants covering 80 % of the cases).
     """
     from analyzer.detectors import NOTES, check_options, run_detectors
 
@@ -140,11 +148,22 @@ def analyze(
             ws.events(municipality=municipality, service=service)  # raises, naming what exists
     try:
         found, overviews, notes = [], [], []
+        drawn: dict[tuple[str, str], tuple[Any, Any]] = {}
+        models: dict[tuple[str, str], str] = {}
         for i, part in enumerate(parts):
             findings = run_detectors(part, names=detectors, options=options)
             notes.extend(p for p in findings.attrs.get(NOTES, []) if p not in notes)
             found.append(findings)
-            overviews.append(log_overview(part))
+            overview = log_overview(part)
+            overviews.append(overview)
+            if maps or bpmn:
+                for key, one in _per_log(part, overview):
+                    if maps:
+                        drawn[key] = _map_with_burden(one, findings, key)
+                    if bpmn:
+                        from analyzer.discovery import bpmn_xml, discover_bpmn, discovery_log
+
+                        models[key] = bpmn_xml(discover_bpmn(discovery_log(one)))
             if progress is not None:
                 progress(i + 1, len(parts))
     finally:
@@ -159,7 +178,39 @@ def analyze(
         summary=findings_by_detector(findings, cases),
         cases=cases,
         notes=tuple(notes),
+        maps=drawn,
+        bpmn=models,
     )
+
+
+def _per_log(frame: Any, overview: pd.DataFrame) -> list[tuple[tuple[str, str], Any]]:
+    """(municipality, service) and that log's events, for each log in ``frame``."""
+    import narwhals as nw
+
+    from analyzer import engine
+
+    lf = engine.as_lazy(frame)
+    columns = lf.collect_schema().names()
+    out = []
+    for rec in overview.to_dict("records"):
+        m, s = rec.get(schema.MUNICIPALITY, ""), rec.get(schema.SERVICE, "")
+        one = lf
+        if schema.MUNICIPALITY in columns:
+            one = one.filter(nw.col(schema.MUNICIPALITY) == m)
+        if schema.SERVICE in columns:
+            one = one.filter(nw.col(schema.SERVICE) == s)
+        out.append(((str(m), str(s)), one))
+    return out
+
+
+def _map_with_burden(frame: Any, findings: pd.DataFrame, key: tuple[str, str]) -> tuple:
+    from analyzer.process_map import burden_overlay, process_map
+
+    mine = findings
+    for column, value in zip((schema.MUNICIPALITY, schema.SERVICE), key, strict=True):
+        if value and column in mine.columns:
+            mine = mine[mine[column] == value]
+    return process_map(frame), burden_overlay(frame, mine)
 
 
 @dataclass(frozen=True)
@@ -174,6 +225,7 @@ class Comparison:
     ranking: pd.DataFrame  # benchmark.overall_ranking: the mean rank over the KPIs
     best_practice: pd.DataFrame  # one row per sentence: what differs from the best peer
     unmapped: pd.DataFrame  # labels without a confirmed step, with the best suggestion
+    findings: pd.DataFrame  # the detectors' findings the KPIs count (schema.FINDING_COLUMNS)
     harmonised: tuple[str, ...]  # services compared step by step (a confirmed mapping)
     proposals: tuple[Path, ...]  # step mapping proposals written
     edition: str
@@ -200,6 +252,7 @@ def compare(
     proposal_dir: str | Path | None = None,
     findings: pd.DataFrame | None = None,
     top: int = 3,
+    in_memory_limit: int = 2_000_000,
     progress: Callable[..., Any] | None = None,
 ) -> Comparison:
     """Compare municipalities: KPIs per 1,000 cases, cost per case, rankings within peer
@@ -213,6 +266,9 @@ def compare(
     harmonised steps, and a proposal is written into ``proposal_dir``. ``costs``: a cost
     settings file; ``sizes``: inhabitants per municipality (or a .toml/.csv file) for peer
     groups; ``findings``: the detectors' findings if already computed (else they are).
+    ``in_memory_limit``: a workspace log with at most this many events is read into memory
+    for the comparison (its many small queries run several times faster there); larger
+    logs are compared inside the workspace database.
     """
     from analyzer import benchmark, harmonisation
     from analyzer.detectors import NOTES, run_detectors
@@ -228,12 +284,14 @@ def compare(
     edition = settings.tables.edition
     notes: list[Problem] = []
     catalogues: dict[str, Any] = {}
-    kpi_rows, behaviours, unmapped, label_counts = [], {}, [], {}
+    kpi_rows, behaviours, unmapped, label_counts, found_all = [], {}, [], {}, []
     parts, ws = _compare_parts(
         sources, workspace=workspace, mappings=mappings or {}, service=service
     )
     try:
         for i, part in enumerate(parts):
+            if ws is not None and engine.row_count(part.events) <= in_memory_limit:
+                part.events = engine.to_polars(part.events)
             m, s = part.municipality, part.service
             if s not in catalogues:
                 catalogues[s] = _catalogue_for(s, notes)
@@ -246,6 +304,7 @@ def compare(
                 found = findings[
                     (findings[schema.MUNICIPALITY] == m) & (findings[schema.SERVICE] == s)
                 ]
+            found_all.append(found)
             events, column = part.events, schema.ACTIVITY
             activities = dict(settings.activities)
             if catalogue is not None:
@@ -304,11 +363,18 @@ def compare(
         ranking=ranking,
         best_practice=explained,
         unmapped=open_table,
+        findings=_concat_findings(found_all),
         harmonised=harmonised,
         proposals=tuple(proposals),
         edition=edition,
         notes=tuple(notes),
     )
+
+
+def _concat_findings(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    found = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    found.attrs = {}
+    return found
 
 
 def _step_mappings_by_catalogue(paths: Sequence[str | Path], read: Callable[..., Any]) -> dict:

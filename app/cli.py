@@ -25,6 +25,7 @@ def _register_commands() -> None:
     # Imported for their side effect of registering commands on `cli`.
     from app.commands import (  # noqa: F401
         analyze,
+        compare,
         demo,
         exporting,
         importing,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +38,25 @@ def write_table(table: pd.DataFrame, path: str | Path, *, sheet: str = "Amtsweg"
         plain.to_json(path, orient="records", date_format="iso", force_ascii=False, indent=1)
     else:
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            _excel_ready(plain).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return path
+
+
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write several tables to one Excel file, one sheet each (sheet name → table)."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise error(
+            "file.format_not_writable",
+            "mehrere Tabellen nur als .xlsx",
+            "several tables only as .xlsx",
+            file=path,
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet, table in tables.items():
+            plain = table.copy()
+            plain.attrs = {}
             _excel_ready(plain).to_excel(writer, sheet_name=sheet[:31], index=False)
     return path
 

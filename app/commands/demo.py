@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from analyzer import schema
-from analyzer.findings_summary import burden_matrix
+from analyzer.findings_summary import CASES, burden_matrix, findings_by_detector
 from app.cli import cli
 from app.commands.common import console, language, number, progress, quiet, say, warn
+from app.commands.compare import show_comparison, write_comparison
 from app.commands.info import overview_table
 
 #: The shipped samples the demo imports: (file, mapping) in sample_logs/.
@@ -23,6 +24,10 @@ SAMPLES = (
         "baugenehmigung_beispielheim.jsonocel.gz.mapping.toml",
     ),
 )
+
+#: Sentences on what differs from the best peer shown per municipality: the KPI gaps
+#: (``--top`` of compare, 3) and the first difference in the process.
+DIFFERENCES_SHOWN = 4
 
 
 @cli.command("demo")
@@ -58,24 +63,36 @@ def demo_command(
     if not quiet():
         console.print(overview_table(overview))
 
-    with progress("Analyse / analysis") as advance:
-        result = api.analyze(workspace=workspace, progress=advance)
-    warn(list(result.notes))
+    # One pass over the logs, each municipality's read on its own: the detectors, then the
+    # comparison harmonised with the samples' confirmed step mappings.
+    step_mappings = sorted(samples.glob("step_mapping_*.toml"))
+    with progress("Analyse und Vergleich / analysis and comparison") as advance:
+        comparison = api.compare(workspace=workspace, step_mappings=step_mappings, progress=advance)
+    warn(list(comparison.notes))
+    cases = comparison.kpis[[schema.MUNICIPALITY, schema.SERVICE, schema.KPI_CASES]].rename(
+        columns={schema.KPI_CASES: CASES}
+    )
+    summary = findings_by_detector(comparison.findings, cases)
     out.mkdir(parents=True, exist_ok=True)
-    write_table(result.findings, out / "befunde.parquet")
-    write_table(result.summary, out / "befunde_je_detektor.csv")
-    matrix = burden_matrix(result.summary)
+    write_table(comparison.findings, out / "befunde.parquet")
+    write_table(summary, out / "befunde_je_detektor.csv")
+    matrix = burden_matrix(summary)
     write_table(matrix, out / "vergleich_je_1000_vorgaenge.csv")
     if not quiet():
         for service, part in matrix.groupby(schema.SERVICE, sort=True):
             console.print(matrix_table(part, service=str(service)))
+    show_comparison(comparison, top_sentences=DIFFERENCES_SHOWN)
+    write_comparison(comparison, out / "vergleich.xlsx")
+    say(f"Kosten nach: {comparison.edition}", f"Costs computed with: {comparison.edition}")
     say(
         f"Ergebnisse in {out}/: befunde.parquet, befunde_je_detektor.csv, "
-        "vergleich_je_1000_vorgaenge.csv; Arbeitsbereich: "
-        f"{workspace} (weiter mit: amtsweg info -w {workspace})",
+        "vergleich_je_1000_vorgaenge.csv, vergleich.xlsx; Arbeitsbereich: "
+        f"{workspace} (weiter mit: amtsweg info -w {workspace}, amtsweg compare -w "
+        f"{workspace} --step-mapping {samples}/step_mapping_wohngeld.toml ...)",
         f"results in {out}/: befunde.parquet, befunde_je_detektor.csv, "
-        f"vergleich_je_1000_vorgaenge.csv; workspace: {workspace} "
-        f"(continue with: amtsweg info -w {workspace})",
+        f"vergleich_je_1000_vorgaenge.csv, vergleich.xlsx; workspace: {workspace} "
+        f"(continue with: amtsweg info -w {workspace}, amtsweg compare -w {workspace} "
+        f"--step-mapping {samples}/step_mapping_wohngeld.toml ...)",
     )
 
 

@@ -1,0 +1,346 @@
+"""``amtsweg compare``: municipalities benchmarked against each other, in the terminal and a file.
+
+Files or a workspace; each municipality's log is analysed on its own, only the aggregates are
+compared. Without a confirmed step mapping the comparison uses the KPIs that need no
+harmonised steps, and a proposal is written to confirm.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from analyzer import schema
+from analyzer.benchmark import KPI_NAMES, format_kpi
+from analyzer.problems import error
+from app.cli import cli
+from app.commands.common import console, language, number, progress, quiet, say, warn
+from connectors.workspace import DEFAULT_WORKSPACE
+
+# pm4py (fitness against the reference process) would draw its own progress bar per log.
+os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "false")
+
+#: Columns of the terminal's KPI table: KPI, German and English heading.
+TERMINAL_KPIS: tuple[tuple[str, str, str], ...] = (
+    (schema.KPI_CASES, "Fälle", "cases"),
+    (schema.KPI_THROUGHPUT_MEDIAN_DAYS, "Tage (Median)", "days (median)"),
+    (schema.KPI_EUROS_PER_CASE, "€ je Fall", "€ per case"),
+    (schema.KPI_MEDIA_BREAKS_PER_1000, "Medienbrüche", "media breaks"),
+    (schema.KPI_REENTRIES_PER_1000, "Mehrfach­erfassung", "re-entries"),
+    (schema.KPI_ONCE_ONLY_PER_1000, "Once-only", "once-only"),
+    (schema.KPI_DUPLICATES_PER_1000, "Doppel­zuständig", "duplicates"),
+    (schema.KPI_PING_PONG_PER_1000, "Ping-Pong", "ping-pong"),
+    (schema.KPI_REWORK_RATE, "Nacharbeit", "rework"),
+    (schema.KPI_ONLINE_INTAKE_SHARE, "online", "online"),
+    (schema.KPI_FITNESS, "Referenz", "fitness"),
+)
+#: Sheets of the Excel file.
+SHEETS = ("Kennzahlen", "Rangfolge", "Ränge je Kennzahl", "Best Practice", "Offene Tätigkeiten")
+
+
+@cli.command("compare")
+def compare_command(
+    sources: list[Path] = typer.Argument(
+        None, help="Dateien / files (sonst der Arbeitsbereich / else the workspace)"
+    ),
+    workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
+    mapping: list[str] = typer.Option(
+        None,
+        "--mapping",
+        help="Zuordnung der Spalten: DATEI=ZUORDNUNG je Datei, oder eine für alle; ohne: "
+        "DATEI.mapping.toml daneben, falls vorhanden / column mapping: FILE=MAPPING per file "
+        "or one for all; default: FILE.mapping.toml next to it",
+    ),
+    service: str | None = typer.Option(None, "--service", "-s", help="nur diese Leistung"),
+    step_mapping: list[Path] = typer.Option(
+        None,
+        "--step-mapping",
+        help="bestätigte Schritt-Zuordnung (je Leistung eine) / confirmed step mapping",
+    ),
+    costs: Path | None = typer.Option(
+        None, "--costs", help="Kosteneinstellungen (TOML) / cost settings"
+    ),
+    sizes: Path | None = typer.Option(
+        None, "--sizes", help="Einwohner je Kommune (.toml/.csv) für Vergleichsgruppen"
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Ergebnis / results: .csv oder .xlsx"
+    ),
+    top: int = typer.Option(3, "--top", help="so viele Unterschiede je Art / differences"),
+) -> None:
+    """Kommunen vergleichen: Kennzahlen, Kosten je Fall, Rangfolge, was die Besten anders
+    machen / benchmark municipalities: KPIs, cost per case, ranking, what the best do
+    differently."""
+    from app import api
+    from connectors.findings_files import FORMATS
+
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise error(
+            "compare.out_format",
+            "Ergebnis als .csv oder .xlsx schreiben",
+            "write the results as .csv or .xlsx",
+            file=out,
+            value=", ".join(f for f in FORMATS if f in (".csv", ".xlsx")),
+        )
+    files = list(sources or [])
+    mappings = file_mappings(files, list(mapping or []))
+    for file in files:
+        used = mappings.get(str(file))
+        say(
+            f"{file}: Zuordnung {used or 'automatisch erkannt'}",
+            f"{file}: mapping {used or 'recognised automatically'}",
+        )
+    with progress("Vergleich / comparison") as advance:
+        result = api.compare(
+            files,
+            workspace=None if files else workspace,
+            mappings=mappings,
+            service=service,
+            step_mappings=list(step_mapping or []),
+            costs=costs,
+            sizes=sizes,
+            proposal_dir=(out.parent if out is not None else Path.cwd()),
+            top=top,
+            progress=advance,
+        )
+    warn(list(result.notes))
+    show_comparison(result)
+    report_unmapped(result, files=files, workspace=None if files else workspace)
+    if out is not None:
+        written = write_comparison(result, out)
+        listed = ", ".join(str(p) for p in written)
+        say(f"Geschrieben: {listed}", f"Written: {listed}")
+    say(f"Kosten nach: {result.edition}", f"Costs computed with: {result.edition}")
+
+
+def file_mappings(files: list[Path], given: list[str]) -> dict[str, str]:
+    """File → its column mapping: ``FILE=MAPPING`` pairs, one plain ``MAPPING`` for all
+    other files, else ``FILE.mapping.toml`` (as ``amtsweg map`` writes it) or
+    ``FILE.<suffix>.mapping.toml`` next to the file where one exists."""
+    from analyzer.problems import InputError, problem
+    from connectors.mapping import default_mapping_path
+
+    by_file: dict[str, str] = {}
+    common: str | None = None
+    problems = []
+    names = {str(f): f for f in files}
+    for item in given:
+        file, sep, target = item.partition("=")
+        if not sep:
+            if common is not None:
+                problems.append(
+                    problem(
+                        "compare.mapping_twice",
+                        "mehr als eine Zuordnung ohne Datei; je Datei DATEI=ZUORDNUNG angeben",
+                        "more than one mapping without a file; give FILE=MAPPING per file",
+                        value=item,
+                    )
+                )
+            common = item
+            continue
+        match = names.get(file) or next((f for f in files if f.name == file), None)
+        if match is None:
+            problems.append(
+                problem(
+                    "compare.mapping_file_unknown",
+                    f"--mapping {item}: „{file}“ ist keine der Dateien ({', '.join(names) or '—'})",
+                    f"--mapping {item}: '{file}' is not one of the files "
+                    f"({', '.join(names) or '—'})",
+                    value=file,
+                )
+            )
+            continue
+        by_file[str(match)] = target
+    if problems:
+        raise InputError(problems)
+    for file in files:
+        if str(file) in by_file:
+            continue
+        if common is not None:
+            by_file[str(file)] = common
+            continue
+        for candidate in (default_mapping_path(file), file.with_name(file.name + ".mapping.toml")):
+            if candidate.is_file():
+                by_file[str(file)] = str(candidate)
+                break
+    return by_file
+
+
+# --- terminal -----------------------------------------------------------------------------------
+
+
+def show_comparison(result, *, top_sentences: int | None = None) -> None:
+    """The KPI table per service, the ranking within peer groups and what differs."""
+    if quiet():
+        return
+    for service, part in result.kpis.groupby(schema.SERVICE, sort=True):
+        console.print(kpi_table(part, service=str(service)))
+        ranking = result.ranking[result.ranking[schema.SERVICE] == service]
+        console.print(ranking_table(ranking, part, service=str(service)))
+        if service not in result.harmonised:
+            say(
+                f"{service}: ohne bestätigte Schritt-Zuordnung: Varianten, Übereinstimmung mit "
+                "dem Referenzprozess und Prozessunterschiede fehlen.",
+                f"{service}: no confirmed step mapping: variants, fitness against the reference "
+                "process and process differences are missing.",
+            )
+        show_differences(result.best_practice, service=str(service), limit=top_sentences)
+
+
+def kpi_table(kpis: pd.DataFrame, *, service: str) -> Table:
+    """Municipalities as rows, the main KPIs as columns; the best value of each in bold."""
+    from analyzer.benchmark import HIGHER_IS_BETTER, LOWER_IS_BETTER
+
+    de = language() == "de"
+    lang = "de" if de else "en"
+    table = Table(
+        title=f"{service}: Kennzahlen (je 1.000 Fälle, wo nicht anders angegeben)"
+        if de
+        else f"{service}: KPIs (per 1,000 cases unless stated)"
+    )
+    table.add_column("Kommune" if de else "municipality")
+    shown = [(k, h_de, h_en) for k, h_de, h_en in TERMINAL_KPIS if kpis[k].notna().any()]
+    for _kpi, h_de, h_en in shown:
+        table.add_column(h_de if de else h_en, justify="right")
+    table.add_column("Rang" if de else "rank", justify="right")
+    ordered = kpis.sort_values([schema.RANK, schema.MUNICIPALITY])
+    best = {}
+    for kpi, *_ in shown:
+        values = ordered[kpi].dropna()
+        if kpi in LOWER_IS_BETTER:
+            best[kpi] = values.min()
+        elif kpi in HIGHER_IS_BETTER:
+            best[kpi] = values.max()
+    for rec in ordered.to_dict("records"):
+        cells = []
+        for kpi, *_ in shown:
+            text = format_kpi(kpi, float(rec[kpi]), lang)
+            cells.append(f"[bold]{text}[/]" if kpi in best and rec[kpi] == best[kpi] else text)
+        table.add_row(str(rec[schema.MUNICIPALITY]), *cells, str(rec[schema.RANK]))
+    return table
+
+
+def ranking_table(ranking: pd.DataFrame, kpis: pd.DataFrame, *, service: str) -> Table:
+    de = language() == "de"
+    table = Table(
+        title=f"{service}: Rangfolge je Vergleichsgruppe (mittlerer Rang über die Kennzahlen)"
+        if de
+        else f"{service}: ranking within peer groups (mean rank over the KPIs)"
+    )
+    for h_de, h_en, justify in (
+        ("Vergleichsgruppe", "peer group", "left"),
+        ("Rang", "rank", "right"),
+        ("Kommune", "municipality", "left"),
+        ("mittlerer Rang", "mean rank", "right"),
+        ("Einwohner", "inhabitants", "right"),
+    ):
+        table.add_column(h_de if de else h_en, justify=justify)
+    sizes = kpis.set_index(schema.MUNICIPALITY)[schema.KPI_SIZE]
+    for rec in ranking.to_dict("records"):
+        size = sizes.get(rec[schema.MUNICIPALITY])
+        table.add_row(
+            str(rec[schema.KPI_PEER_GROUP]),
+            f"{rec[schema.RANK]} / {rec[schema.RANK_PEERS]}",
+            str(rec[schema.MUNICIPALITY]),
+            number(rec[schema.RANK_SCORE], decimals=2),
+            "–" if pd.isna(size) else number(int(size)),
+        )
+    return table
+
+
+def show_differences(best_practice: pd.DataFrame, *, service: str, limit: int | None) -> None:
+    """For each municipality: what differs from the best peer, one sentence per line."""
+    de = language() == "de"
+    column = schema.DIFF_TEXT if de else schema.DIFF_TEXT_EN
+    rows = best_practice[best_practice[schema.SERVICE] == service]
+    for municipality, part in rows.groupby(schema.MUNICIPALITY, sort=False):
+        best = part.iloc[0][schema.RANK_BEST_MUNICIPALITY]
+        if best == municipality:
+            say(
+                f"{municipality}: {part.iloc[0][column]}", f"{municipality}: {part.iloc[0][column]}"
+            )
+            continue
+        say(
+            f"{municipality} ({service}) – was {best} anders macht:",
+            f"{municipality} ({service}) – what {best} does differently:",
+        )
+        sentences = part[column].tolist()
+        for sentence in sentences[:limit] if limit else sentences:
+            say(f"  • {sentence}", f"  • {sentence}")
+
+
+def report_unmapped(result, *, files: list[Path], workspace: Path | None) -> None:
+    """Which labels still have no confirmed step, and how to confirm them."""
+    open_labels = result.unmapped
+    if open_labels.empty:
+        return
+    for service, part in open_labels.groupby(schema.SERVICE, sort=True):
+        labels = (
+            part.groupby(schema.MAPPING_LABEL, sort=False)[schema.MAPPING_EVENTS]
+            .sum()
+            .sort_values(ascending=False, kind="stable")
+        )
+        suggestion = part.drop_duplicates(schema.MAPPING_LABEL).set_index(schema.MAPPING_LABEL)
+        say(
+            f"{service}: {number(len(labels))} Tätigkeiten ohne bestätigten Referenzschritt "
+            f"({number(int(labels.sum()))} Ereignisse), die häufigsten mit Vorschlag:",
+            f"{service}: {number(len(labels))} activity labels without a confirmed reference "
+            f"step ({number(int(labels.sum()))} events), the most frequent with a suggestion:",
+        )
+        for label, events in labels.head(10).items():
+            step = suggestion.loc[label, schema.STEP]
+            score = suggestion.loc[label, schema.MAPPING_SCORE]
+            found = isinstance(step, str) and bool(step)
+            hint_de = f"→ {step} ({score:.0f} %)" if found else "→ kein Vorschlag"
+            hint_en = f"→ {step} ({score:.0f} %)" if found else "→ no suggestion"
+            n = number(int(events))
+            say(f"  „{label}“ ({n}) {hint_de}", f"  '{label}' ({n}) {hint_en}")
+        if len(labels) > 10:
+            say(
+                f"  … und {number(len(labels) - 10)} weitere (alle in der Ergebnisdatei und im "
+                "Vorschlag)",
+                f"  … and {number(len(labels) - 10)} more (all in the results file and the "
+                "proposal)",
+            )
+    for path in result.proposals:
+        again = " ".join(str(f) for f in files) if files else f"-w {workspace}"
+        say(
+            f"Vorschlag geschrieben: {path}. Zum Bestätigen jede Zeile prüfen und das '#' am "
+            'Anfang entfernen (falsche Schritte ersetzen, "-" = kein Referenzschritt), dann: '
+            f"amtsweg compare {again} --step-mapping {path}",
+            f"Proposal written: {path}. To confirm, check each line and remove the '#' at its "
+            'start (replace wrong steps, "-" = no reference step), then: '
+            f"amtsweg compare {again} --step-mapping {path}",
+        )
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def comparison_tables(result) -> dict[str, pd.DataFrame]:
+    """The tables written to a file, by sheet name; each carries ``cost:edition``."""
+    ranks = result.ranks.copy()
+    ranks[schema.COST_EDITION] = result.edition
+    names = ranks[schema.RANK_KPI].map(lambda k: KPI_NAMES.get(k, (k, k))[0])
+    ranks.insert(ranks.columns.get_loc(schema.RANK_KPI) + 1, schema.RANK_KPI_NAME, names)
+    tables = (result.kpis, result.ranking, ranks, result.best_practice, result.unmapped)
+    return dict(zip(SHEETS, tables, strict=True))
+
+
+def write_comparison(result, out: Path) -> list[Path]:
+    """An Excel file with one sheet per table, or a CSV of the KPI table (with the rank) and
+    one CSV per other table next to it (``<name>_rangfolge.csv`` ...)."""
+    from connectors.findings_files import write_table, write_workbook
+
+    tables = comparison_tables(result)
+    if out.suffix.lower() == ".xlsx":
+        return [write_workbook(tables, out)]
+    suffixes = ("", "_rangfolge", "_raenge", "_best_practice", "_offene_taetigkeiten")
+    return [
+        write_table(table, out.with_name(f"{out.stem}{suffix}.csv"))
+        for suffix, table in zip(suffixes, tables.values(), strict=True)
+    ]
