@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -180,3 +181,31 @@ def test_usage_mistake_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     missing = amtsweg("info", str(tmp_path / "fehlt.csv"), cwd=tmp_path)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert "fehlt.csv" in missing.stderr
+
+
+def test_analyze_writes_findings_map_and_bpmn(tmp_path: Path, export: tuple[Path, Path]) -> None:
+    csv, mapping = export
+    done = amtsweg(
+        "--lang",
+        "en",
+        "analyze",
+        str(csv),
+        "--mapping",
+        str(mapping),
+        "-o",
+        str(tmp_path / "f.json"),
+        "--map",
+        str(tmp_path / "map.html"),
+        "--bpmn",
+        str(tmp_path / "model.bpmn"),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Findings per detector" in done.stdout
+    findings = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    # online -> e-file is digital to digital, one unit, no repeats, no waits: nothing to find
+    assert findings == []
+    html = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "Antrag eingegangen" in html and "Antrag geprüft" in html
+    xml = (tmp_path / "model.bpmn").read_text(encoding="utf-8")
+    assert "bpmn:definitions" in xml and "Antrag eingegangen" in xml

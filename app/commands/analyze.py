@@ -29,6 +29,12 @@ def analyze_command(
         None, "--out", "-o", help="Befunde schreiben / write findings: .csv, .parquet, .json"
     ),
     top: int = typer.Option(10, "--top", help="so viele teuerste Befunde zeigen / show"),
+    map_file: Path | None = typer.Option(
+        None, "--map", help="Prozesslandkarte mit Befunden als HTML / process map as HTML"
+    ),
+    bpmn_file: Path | None = typer.Option(
+        None, "--bpmn", help="BPMN-Modell (Inductive Miner) schreiben / write a BPMN model"
+    ),
 ) -> None:
     """Belastungen finden: Medienbrüche, Mehrfacherfassung, Doppelzuständigkeiten, ... /
     find burden: media breaks, manual re-entry, duplicate responsibilities, ..."""
@@ -44,9 +50,18 @@ def analyze_command(
             service=service,
             detectors=names,
             mapping=mapping,
+            maps=map_file is not None,
+            bpmn=bpmn_file is not None,
             progress=advance,
         )
     warn(list(result.notes))
+    if map_file is not None:
+        write_maps(result.maps, map_file)
+    if bpmn_file is not None:
+        for key, xml in result.bpmn.items():
+            target = _per_log_path(bpmn_file, key, several=len(result.bpmn) > 1)
+            target.write_text(xml, encoding="utf-8")
+            say(f"BPMN-Modell geschrieben: {target}", f"BPMN model written: {target}")
     if out is not None:
         write_table(result.findings, out, sheet="Befunde")
         say(
@@ -113,3 +128,24 @@ def top_table(top: pd.DataFrame) -> Table:
             str(rec[evidence]),
         )
     return table
+
+
+def write_maps(maps: dict, target: Path) -> None:
+    """One interactive HTML process map per log (no Graphviz needed)."""
+    from reports.process_map_figure import process_map_figure
+
+    for key, (pmap, overlay) in maps.items():
+        path = _per_log_path(target, key, several=len(maps) > 1)
+        title = " – ".join(k for k in key if k)
+        figure = process_map_figure(pmap, overlay=overlay, language=language(), title=title)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.write_html(path, include_plotlyjs=True, full_html=True)
+        say(f"Prozesslandkarte geschrieben: {path}", f"process map written: {path}")
+
+
+def _per_log_path(target: Path, key: tuple[str, str], *, several: bool) -> Path:
+    """``target`` itself for one log; ``<stem>_<municipality>_<service><suffix>`` for several."""
+    if not several:
+        return target
+    safe = "_".join("".join(c if c.isalnum() else "-" for c in part) for part in key if part)
+    return target.with_name(f"{target.stem}_{safe}{target.suffix}")
