@@ -462,8 +462,10 @@ def burden_overlay(frame: engine.FrameLike, findings: pd.DataFrame) -> BurdenOve
 
     A finding is counted at its anchor event's activity; edge kinds also on the edge from the
     anchor's directly preceding event (in the map's order) to the anchor. Findings whose
-    anchor is a case's first event have no edge.
+    anchor is a case's first event have no edge. Two detectors reporting the same kind at the
+    same event (a media break that is also a system break) count once.
     """
+    findings = findings.drop_duplicates([schema.FINDING_BURDEN, schema.CASE, schema.EVENT_ID])
     node_counts = (
         findings.groupby([schema.ACTIVITY, schema.FINDING_BURDEN], dropna=True)
         .size()
