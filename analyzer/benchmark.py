@@ -21,8 +21,13 @@ service of its events):
 * ``kpi:media_breaks_per_1000_cases``, ``kpi:reentries_per_1000_cases``,
   ``kpi:once_only_per_1000_cases``, ``kpi:duplicates_per_1000_cases``,
   ``kpi:ping_pong_per_1000_cases`` — findings of kind ``media_break``, ``manual_reentry``,
-  ``once_only``, ``duplicate_responsibility``, ``ping_pong`` in the ``findings`` frame (the
-  detectors', ``analyzer.detectors.run_detectors``) × 1,000 / cases.
+  ``once_only``, ``duplicate_responsibility``, ``ping_pong`` in the ``findings`` frame
+  (``analyzer.detectors.run_detectors``) × 1,000 / cases, each counting distinct anchor
+  events (the convention of ``analyzer.scoring``). Media breaks are the changes of medium
+  class (detector ``media_breaks``); the detector ``system_breaks`` also reports
+  ``media_break``, but its findings are captures of data that came from another IT system
+  without an interface, i.e. manual re-entries, which the re-entry KPI counts already.
+  Findings without ``finding:detector`` count every ``media_break``.
 * ``kpi:levels_per_case`` / ``kpi:units_per_case`` — distinct government levels / org
   units a case passes, averaged over all cases (a case without any counts 0).
 * ``kpi:rework_rate`` — share of cases with rework: with ``findings``, cases with a
@@ -102,13 +107,17 @@ KPI_COLUMNS: tuple[str, ...] = (
     schema.KPI_FITNESS,
 )
 OVERALL = "overall"
-#: KPI column → burden kind whose findings it counts per 1,000 cases.
-FINDING_KPIS: dict[str, Burden] = {
-    schema.KPI_MEDIA_BREAKS_PER_1000: Burden.MEDIA_BREAK,
-    schema.KPI_REENTRIES_PER_1000: Burden.MANUAL_REENTRY,
-    schema.KPI_ONCE_ONLY_PER_1000: Burden.ONCE_ONLY,
-    schema.KPI_DUPLICATES_PER_1000: Burden.DUPLICATE_RESPONSIBILITY,
-    schema.KPI_PING_PONG_PER_1000: Burden.PING_PONG,
+#: The detector whose ``media_break`` findings are changes of medium class (``system_breaks``
+#: reports the same kind for re-entries between IT systems).
+MEDIA_BREAK_DETECTOR = "media_breaks"
+#: KPI column → (burden kind, detector or None for any) whose findings it counts per 1,000
+#: cases.
+FINDING_KPIS: dict[str, tuple[Burden, str | None]] = {
+    schema.KPI_MEDIA_BREAKS_PER_1000: (Burden.MEDIA_BREAK, MEDIA_BREAK_DETECTOR),
+    schema.KPI_REENTRIES_PER_1000: (Burden.MANUAL_REENTRY, None),
+    schema.KPI_ONCE_ONLY_PER_1000: (Burden.ONCE_ONLY, None),
+    schema.KPI_DUPLICATES_PER_1000: (Burden.DUPLICATE_RESPONSIBILITY, None),
+    schema.KPI_PING_PONG_PER_1000: (Burden.PING_PONG, None),
 }
 
 
@@ -181,8 +190,8 @@ def kpi_table(
         table[column] = count / cases.to_numpy() * scale if per_case else count
 
     occurrences = _occurrences(lf)
-    for column, kind in FINDING_KPIS.items():
-        counts = _finding_counts(findings, keys, kind) if findings is not None else None
+    for column, (kind, detector) in FINDING_KPIS.items():
+        counts = _finding_counts(findings, keys, kind, detector) if findings is not None else None
         add(counts, column, per_case=True, scale=1000.0)
     add(
         _distinct_per_case(lf, keys, schema.LEVEL) if schema.LEVEL in columns else None,
@@ -255,9 +264,14 @@ def _counts(lf: nw.LazyFrame, keys: list[str]) -> pd.DataFrame:
     return result
 
 
-def _finding_counts(findings: engine.FrameLike, keys: list[str], kind: Burden) -> pd.DataFrame:
+def _finding_counts(
+    findings: engine.FrameLike, keys: list[str], kind: Burden, detector: str | None = None
+) -> pd.DataFrame:
+    """Distinct anchor events with a finding of ``kind`` per group (of ``detector`` where
+    the findings name their detectors)."""
     fl = engine.as_lazy(findings)
-    missing = [k for k in [*keys, schema.FINDING_BURDEN] if k not in fl.collect_schema().names()]
+    names = fl.collect_schema().names()
+    missing = [k for k in [*keys, schema.FINDING_BURDEN] if k not in names]
     if missing:
         raise InputError(
             [
@@ -270,7 +284,12 @@ def _finding_counts(findings: engine.FrameLike, keys: list[str], kind: Burden) -
                 for c in missing
             ]
         )
-    return _counts(fl.filter(nw.col(schema.FINDING_BURDEN) == kind), keys)
+    of_kind = fl.filter(nw.col(schema.FINDING_BURDEN) == kind)
+    if detector is not None and schema.FINDING_DETECTOR in names:
+        of_kind = of_kind.filter(nw.col(schema.FINDING_DETECTOR) == detector)
+    if {schema.CASE, schema.FINDING_EVENT_ID} <= set(names):
+        of_kind = of_kind.select(*keys, schema.CASE, schema.FINDING_EVENT_ID).unique()
+    return _counts(of_kind, keys)
 
 
 def _distinct_per_case(lf: nw.LazyFrame, keys: list[str], column: str) -> pd.DataFrame:

@@ -167,6 +167,34 @@ def test_kpis_exact(backend):
     assert set(table[schema.COST_EDITION]) == {load_cost_tables().edition}
 
 
+def test_media_breaks_are_changes_of_medium_counted_once():
+    """Both detectors report media breaks; the KPI counts the changes of medium class (the
+    system breaks are re-entries, counted as such), a burden at one event once. m1's event 2
+    is found by both detectors, event 3 twice by media_breaks: 2 media breaks; m2's event 8
+    by system_breaks only. Without the detector column every media break counts (3)."""
+    from analyzer.benchmark import MEDIA_BREAK_DETECTOR
+    from analyzer.detectors import DETECTORS
+
+    assert DETECTORS[MEDIA_BREAK_DETECTOR].burden == "media_break"
+    assert DETECTORS["system_breaks"].burden == "media_break"
+    detectors = ["media_breaks", "system_breaks", "media_breaks", "media_breaks", "system_breaks"]
+    found = pl.DataFrame(
+        {
+            schema.MUNICIPALITY: ["Musterstadt"] * 5,
+            schema.SERVICE: ["Wohngeld"] * 5,
+            schema.CASE: ["m1", "m1", "m1", "m1", "m2"],
+            schema.FINDING_EVENT_ID: ["2", "2", "3", "3", "8"],
+            schema.FINDING_DETECTOR: detectors,
+            schema.FINDING_BURDEN: ["media_break"] * 5,
+        }
+    )
+    table = kpi_table(log(), findings=found).set_index(schema.MUNICIPALITY)
+    assert table.loc["Musterstadt", schema.KPI_MEDIA_BREAKS_PER_1000] == pytest.approx(1000.0)
+    unnamed = kpi_table(log(), findings=found.drop(schema.FINDING_DETECTOR))
+    unnamed = unnamed.set_index(schema.MUNICIPALITY)
+    assert unnamed.loc["Musterstadt", schema.KPI_MEDIA_BREAKS_PER_1000] == pytest.approx(1500.0)
+
+
 def test_variant_counts(backend):
     """M: 2 distinct sequences (m2 repeats Prüfen) → 1,000 per 1,000 cases; B: 1 sequence
     for 3 cases (whose events interleave in time) → 333.3 per 1,000."""
