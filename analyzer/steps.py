@@ -210,6 +210,33 @@ def known_changes(lf: nw.LazyFrame, column: str, *, carry: Sequence[str] = ()) -
     )
 
 
+def in_shared_groups(lf: nw.LazyFrame, keys: Sequence[str]) -> nw.LazyFrame:
+    """The rows of ``lf`` whose group by ``keys`` holds at least two rows; a missing key is a
+    value of its own.
+
+    Whole groups are kept or dropped, so a window partitioned by ``keys`` (or finer) gives the
+    same values on the kept rows as on ``lf``. Detectors that look for repeats within such
+    groups call this first: a hash aggregate and a semi join cost far less than sorting every
+    event of a large log for a window when only a few groups repeat.
+    """
+    key_names = [f"step:key{i}" for i in range(len(keys))]
+    null_names = [f"step:key{i}_missing" for i in range(len(keys))]
+    keyed = lf.with_columns(
+        *(
+            nw.col(k).cast(nw.String()).fill_null("").alias(n)
+            for k, n in zip(keys, key_names, strict=True)
+        )
+    ).with_columns(*(nw.col(k).is_null().alias(n) for k, n in zip(keys, null_names, strict=True)))
+    on = [*key_names, *null_names]
+    groups = (
+        keyed.group_by(on)
+        .agg(nw.len().alias("step:group_size"))
+        .filter(nw.col("step:group_size") >= 2)
+        .select(on)
+    )
+    return keyed.join(groups, on=on, how="semi").drop(*on)
+
+
 def optional(columns: Iterable[str], *wanted: str) -> list[str]:
     """The columns of ``wanted`` that are present in ``columns`` (in ``wanted``'s order)."""
     present = set(columns)

@@ -63,7 +63,11 @@ def detect_duplicate_responsibility(
     )
     order = steps.order_columns(columns)
     p = steps.prev_name
-    known = lf.filter(~nw.col(schema.LEVEL).is_null())
+    # only tasks done twice or more in a case can be duplicates
+    known = steps.in_shared_groups(
+        lf.filter(~nw.col(schema.LEVEL).is_null()),
+        [schema.CASE, task_column],
+    )
     marked = known.with_columns(
         nw.col(schema.EVENT_ID)
         .shift(1)

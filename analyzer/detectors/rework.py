@@ -60,7 +60,9 @@ def detect_rework(
     where = steps.optional(columns, schema.LEVEL) or steps.optional(columns, schema.ORG_UNIT)
     group = [schema.CASE, task_column, *where]
     p = steps.prev_name
-    marked = steps.running_count(lf, group, order, _OCCURRENCE).with_columns(
+    # only steps done twice or more at one place in a case can be repeats
+    repeated = steps.in_shared_groups(lf, group)
+    marked = steps.running_count(repeated, group, order, _OCCURRENCE).with_columns(
         nw.col(schema.EVENT_ID).shift(1).over(*group, order_by=order).alias(p(schema.EVENT_ID)),
         _work_minutes(columns).alias(_WORK_MINUTES),
     )
