@@ -109,7 +109,7 @@ def compare_command(
         )
     warn(list(result.notes))
     show_comparison(result)
-    report_unmapped(result, files=files, workspace=None if files else workspace)
+    report_unmapped(result, files=files, workspace=None if files else workspace, service=service)
     if out is not None:
         written = write_comparison(result, out)
         listed = ", ".join(str(p) for p in written)
@@ -273,12 +273,14 @@ def show_differences(best_practice: pd.DataFrame, *, service: str, limit: int | 
             say(f"  • {sentence}", f"  • {sentence}")
 
 
-def report_unmapped(result, *, files: list[Path], workspace: Path | None) -> None:
+def report_unmapped(
+    result, *, files: list[Path], workspace: Path | None, service: str | None = None
+) -> None:
     """Which labels still have no confirmed step, and how to confirm them."""
     open_labels = result.unmapped
     if open_labels.empty:
         return
-    for service, part in open_labels.groupby(schema.SERVICE, sort=True):
+    for name, part in open_labels.groupby(schema.SERVICE, sort=True):
         labels = (
             part.groupby(schema.MAPPING_LABEL, sort=False)[schema.MAPPING_EVENTS]
             .sum()
@@ -286,9 +288,9 @@ def report_unmapped(result, *, files: list[Path], workspace: Path | None) -> Non
         )
         suggestion = part.drop_duplicates(schema.MAPPING_LABEL).set_index(schema.MAPPING_LABEL)
         say(
-            f"{service}: {number(len(labels))} Tätigkeiten ohne bestätigten Referenzschritt "
+            f"{name}: {number(len(labels))} Tätigkeiten ohne bestätigten Referenzschritt "
             f"({number(int(labels.sum()))} Ereignisse), die häufigsten mit Vorschlag:",
-            f"{service}: {number(len(labels))} activity labels without a confirmed reference "
+            f"{name}: {number(len(labels))} activity labels without a confirmed reference "
             f"step ({number(int(labels.sum()))} events), the most frequent with a suggestion:",
         )
         for label, events in labels.head(10).items():
@@ -308,6 +310,7 @@ def report_unmapped(result, *, files: list[Path], workspace: Path | None) -> Non
             )
     for path in result.proposals:
         again = " ".join(str(f) for f in files) if files else f"-w {workspace}"
+        again += f" -s {service}" if service else ""
         say(
             f"Vorschlag geschrieben: {path}. Zum Bestätigen jede Zeile prüfen und das '#' am "
             'Anfang entfernen (falsche Schritte ersetzen, "-" = kein Referenzschritt), dann: '
