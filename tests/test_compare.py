@@ -231,7 +231,7 @@ def test_inhabitants_form_peer_groups(tmp_path):
     """With the README's inhabitants, the six fall into three size classes; each is ranked
     and explained within its own: Musterstadt alone among the Großstädte, Beispielstadt and
     Musterhausen level first of the Mittelstädte (each is told so), Musterdorf compared
-    with Beispielheim."""
+    with Beispielheim. A cost settings file is named in every table."""
     from app import api
 
     sizes = tmp_path / "einwohner.csv"
@@ -240,11 +240,20 @@ def test_inhabitants_form_peer_groups(tmp_path):
         "Mustertal;35.000\nBeispielheim;18.000\nMusterdorf;8.000\n",
         encoding="utf-8",
     )
+    costs = tmp_path / "kosten.toml"
+    costs.write_text(
+        'label = "Vergleichsring 2026"\n[wage_rates.kommunen]\ndurchschnitt = 50.00\n',
+        encoding="utf-8",
+    )
     result = api.compare(
         [SAMPLES / "wohngeld.parquet"],
         step_mappings=[SAMPLES / "step_mapping_wohngeld.toml"],
         sizes=sizes,
+        costs=costs,
     )
+    assert result.edition == f"{EDITION} (ungeprüfte Abschrift) + Anpassungen: Vergleichsring 2026"
+    for table in (result.kpis, result.ranking, result.best_practice, result.unmapped):
+        assert (table[schema.COST_EDITION] == result.edition).all()
     ranking = result.ranking.set_index(schema.MUNICIPALITY)
     assert ranking[schema.KPI_PEER_GROUP].to_dict() == {
         "Musterstadt": "Großstadt (≥ 100.000)",
