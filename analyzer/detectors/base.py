@@ -277,6 +277,9 @@ def id_list(*ids: nw.Expr) -> nw.Expr:
     return out if out is not None else nw.lit("", nw.String())
 
 
+_SORT_PREFIX = "step:sort:"
+
+
 def lazy_findings(
     lf: nw.LazyFrame,
     *,
@@ -292,7 +295,9 @@ def lazy_findings(
 ) -> nw.LazyFrame:
     """The rows of ``lf`` (one per anchor event) as findings, still lazy: FINDING_COLUMNS.
 
-    Anchor columns the log lacks (MUNICIPALITY, SERVICE, ORG_UNIT, LEVEL) are null.
+    Anchor columns the log lacks (MUNICIPALITY, SERVICE, ORG_UNIT, LEVEL) are null. The rows
+    come in the order of :func:`sort_findings`, sorted on the short key columns before the
+    sentences are built (a projection keeps the order of the sorted rows on every backend).
     """
     present = set(lf.collect_schema().names())
 
@@ -312,24 +317,41 @@ def lazy_findings(
         schema.FINDING_EVIDENCE_EN: evidence_en,
         schema.FINDING_INFERRED: value(inferred, nw.Boolean()),
     }
+    # sort on the narrow keys before the sentences are built: the backend then moves short
+    # rows, not long texts, through its sort
+    keys = {}
+    for column in SORT_KEYS:
+        if column == schema.FINDING_DETECTOR:
+            continue
+        if column in given:
+            keys[column] = given[column]
+        elif column in present:
+            keys[column] = nw.col(column).cast(nw.String())
+        else:
+            keys[column] = nw.lit(None, nw.String())
+    sort_names = [_SORT_PREFIX + c for c in keys]
+    keyed = lf.with_columns(e.alias(_SORT_PREFIX + c) for c, e in keys.items()).sort(
+        sort_names, nulls_last=False
+    )
     columns = []
     for column in schema.FINDING_COLUMNS:
-        if column in given:
+        if column in keys:
+            columns.append(nw.col(_SORT_PREFIX + column).alias(column))
+        elif column in given:
             columns.append(given[column].alias(column))
         elif column in present:
             columns.append(nw.col(column).cast(nw.String()).alias(column))
         else:
             columns.append(nw.lit(None, nw.String()).alias(column))
-    return lf.select(columns)
+    return keyed.select(columns)
 
 
 def collect_findings(lazy: nw.LazyFrame) -> pd.DataFrame:
     """Run ``lazy`` (from :func:`lazy_findings`) and return the typed, sorted findings.
 
-    The backend sorts (in the order of :func:`sort_findings`), so large tables never go
-    through a pandas sort.
+    :func:`lazy_findings` has the backend sort (in the order of :func:`sort_findings`), so
+    large tables never go through a pandas sort.
     """
     from analyzer import engine
 
-    ordered = lazy.sort(SORT_KEYS, nulls_last=False)
-    return typed_findings(engine.to_pandas(ordered))
+    return typed_findings(engine.to_pandas(lazy))
