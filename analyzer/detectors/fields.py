@@ -26,12 +26,15 @@ def has_data_fields(lf: nw.LazyFrame) -> bool:
     return bool(filled)
 
 
-def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str]) -> nw.LazyFrame:
+def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str], unique: bool = True) -> nw.LazyFrame:
     """One row per (event, field) of the events with DATA_FIELDS: ``keep`` and :data:`FIELD`.
 
     ``keep`` should hold CASE, EVENT_ID and the order columns. On pandas, whose string
     columns narwhals cannot split, the events with fields are handed to Polars first (they
-    are in memory anyway).
+    are in memory anyway). ``unique=False`` leaves an event that lists a field twice with
+    two identical rows: cheaper (the deduplication is a window over every field row) where
+    a window over (CASE, FIELD) follows that sees the copies side by side
+    (:func:`earlier_writes`).
     """
     keep = list(dict.fromkeys([*keep, schema.DATA_FIELDS]))
     with_fields = lf.filter(~nw.col(schema.DATA_FIELDS).is_null()).select(keep)
@@ -41,11 +44,15 @@ def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str]) -> nw.LazyFrame:
         with_fields.with_columns(
             nw.col(schema.DATA_FIELDS).str.split(schema.DATA_FIELDS_SEPARATOR).alias(FIELD)
         )
-        .explode(FIELD)
+        # rows without fields are dropped below anyway; keeping them would make the backend
+        # run the query above twice (DuckDB: a union of a list branch and a null branch)
+        .explode(FIELD, empty_as_null=False, keep_nulls=False)
         .with_columns(nw.col(FIELD).str.strip_chars())
         .filter(~nw.col(FIELD).is_null() & (nw.col(FIELD) != ""))
     )
-    return exploded.unique([schema.EVENT_ID, FIELD], keep="any").drop(schema.DATA_FIELDS)
+    if unique:
+        exploded = exploded.unique([schema.EVENT_ID, FIELD], keep="any")
+    return exploded.drop(schema.DATA_FIELDS)
 
 
 def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.LazyFrame:
@@ -58,10 +65,14 @@ def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.La
     """
     order = steps.order_columns(rows.collect_schema().names())
     wanted = dict.fromkeys([schema.EVENT_ID, *order, *previous])
-    return rows.with_columns(
+    marked = rows.with_columns(
         nw.col(c).shift(1).over(schema.CASE, FIELD, order_by=order).alias(steps.prev_name(c))
         for c in wanted
     )
+    # a copy of a row (from field_rows(..., unique=False)) follows its original (same order
+    # keys, same values): drop it; the row after it sees the same values as the original
+    again = nw.col(steps.prev_name(schema.EVENT_ID)) == nw.col(schema.EVENT_ID)
+    return marked.filter(~again.fill_null(False))
 
 
 def first_per(

@@ -91,7 +91,9 @@ def detect_manual_reentry(
     columns = lf.collect_schema().names()
     keep = anchor_columns(columns)
     order = steps.order_columns(columns)
-    rows = field_rows(lf, keep=[*keep, *order, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED])
+    rows = field_rows(
+        lf, keep=[*keep, *order, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED], unique=False
+    )
     marked = earlier_writes(
         rows, previous=[schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED]
     )

@@ -88,6 +88,8 @@ def detect_system_breaks(
         rows = field_rows(
             lf.filter(~nw.col(schema.IT_SYSTEM).is_null()),
             keep=[*keep, *order, schema.IT_SYSTEM],
+            # copies of a row (a field listed twice) are never system changes: same system
+            unique=False,
         )
         window = dict(order_by=order)
         marked = rows.with_columns(
