@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -54,6 +53,7 @@ import tomli_w
 from analyzer import engine, schema, vocabulary
 from analyzer.problems import InputError, Problem, Severity, problem
 from connectors.timestamps import parse_timestamps
+from connectors.toml_files import read_toml
 
 SECTIONS: tuple[str, ...] = ("source", "columns", "values", "constants", "drop")
 FORMATS: tuple[str, ...] = ("csv", "excel", "parquet", "xes", "ocel", "sql")
@@ -197,43 +197,14 @@ def read_mapping(path: str | Path) -> Mapping:
     the closest valid key), values of the wrong type, level/medium values that are not
     canonical, a time zone or encoding that does not exist.
     """
-    path = Path(path)
-    where = str(path)
-    if not path.is_file():
-        raise InputError(
-            [
-                problem(
-                    "mapping.not_found",
-                    "Zuordnungsdatei nicht gefunden",
-                    "mapping file not found",
-                    file=where,
-                )
-            ]
-        )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError(
-            [
-                problem(
-                    "mapping.syntax",
-                    f"Zuordnungsdatei ist kein gültiges TOML ({exc}); Texte in Anführungszeichen "
-                    'setzen, z. B. case = "Aktenzeichen"',
-                    f"mapping file is not valid TOML ({exc}); quote texts, e.g. "
-                    'case = "Aktenzeichen"',
-                    file=where,
-                    row=int(line.group(1)) if line else None,
-                )
-            ]
-        ) from None
-    lines = _key_lines(text)
-    return _mapping_from_dict(data, path=where, lines=lines)
+    file = read_toml(
+        path,
+        code="mapping",
+        what_de="Zuordnungsdatei",
+        what_en="mapping file",
+        example='case = "Aktenzeichen"',
+    )
+    return _mapping_from_dict(file.data, path=file.path, lines=file.lines)
 
 
 def mapping_from_dict(data: dict[str, Any], *, path: str | None = None) -> Mapping:
@@ -544,35 +515,6 @@ def _source_value_problem(key: str, value: Any) -> tuple[str, str] | None:
     if key == "object_type" and not isinstance(value, str):
         return ("[source] object_type: ein Text", "[source] object_type: a text")
     return None
-
-
-_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_:\-]+)\s*=""")
-
-
-def _unquote(part: str) -> str:
-    part = part.strip()
-    if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
-        return part[1:-1]
-    return part
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """Line of each table and key (``"columns.case"`` → 7) for messages."""
-    lines: dict[str, int] = {}
-    table = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = _TABLE.match(line)
-        if found:
-            parts = re.findall(r"""("(?:[^"\\]|\\.)*"|'[^']*'|[^.]+)""", found.group(1))
-            table = ".".join(_unquote(p) for p in parts if p.strip())
-            lines.setdefault(table, number)
-            continue
-        key = _KEY.match(line)
-        if key:
-            name = _unquote(key.group(1))
-            lines.setdefault(f"{table}.{name}" if table else name, number)
-    return lines
 
 
 # --- applying --------------------------------------------------------------------------------

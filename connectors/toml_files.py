@@ -34,11 +34,19 @@ class TomlFile:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def read_toml(path: str | Path, *, code: str, what_de: str, what_en: str) -> TomlFile:
+def read_toml(
+    path: str | Path,
+    *,
+    code: str,
+    what_de: str,
+    what_en: str,
+    example: str = '"Antrag prüfen" = "anspruch_pruefen"',
+) -> TomlFile:
     """The TOML file ``path``; InputError if it is missing or not valid TOML.
 
     ``code`` prefixes the problem codes (``"cost_settings"`` → ``cost_settings.not_found``);
-    ``what_de``/``what_en`` name the kind of file in messages ("Kosteneinstellungen").
+    ``what_de``/``what_en`` name the kind of file in messages ("Kosteneinstellungen"),
+    ``example`` shows a well-quoted line of that kind of file.
     """
     path = Path(path)
     where = str(path)
@@ -67,9 +75,8 @@ def read_toml(path: str | Path, *, code: str, what_de: str, what_en: str) -> Tom
                 problem(
                     f"{code}.syntax",
                     f"{what_de}: kein gültiges TOML ({exc}); Texte in Anführungszeichen setzen, "
-                    'z. B. "Antrag prüfen" = "anspruch_pruefen"',
-                    f"{what_en}: not valid TOML ({exc}); quote texts, e.g. "
-                    '"Antrag prüfen" = "anspruch_pruefen"',
+                    f"z. B. {example}",
+                    f"{what_en}: not valid TOML ({exc}); quote texts, e.g. {example}",
                     file=where,
                     row=int(line.group(1)) if line else None,
                 )
