@@ -145,7 +145,10 @@ def analyze(
             if (municipality is None or m == municipality) and (service is None or s == service):
                 parts.append(events)
         if not parts:
-            ws.events(municipality=municipality, service=service)  # raises, naming what exists
+            try:
+                ws.events(municipality=municipality, service=service)  # raises, naming them
+            finally:
+                ws.close()  # a read-only connection left open would lock out later imports
     try:
         found, overviews, notes = [], [], []
         drawn: dict[tuple[str, str], tuple[Any, Any]] = {}
