@@ -141,8 +141,10 @@ def harmonised_view(
         purpose_de="den Vergleich harmonisierter Schritte",
         purpose_en="comparing harmonised steps",
     )
-    own = nw.concat_str([nw.lit(UNMAPPED_PREFIX), nw.col(schema.ACTIVITY)])
-    return lf.with_columns(nw.coalesce(nw.col(activity_column), own).alias(schema.ACTIVITY))
+    own = nw.concat_str([nw.lit(UNMAPPED_PREFIX), nw.col(schema.ACTIVITY).cast(nw.String())])
+    # as text: a log in memory holds labels as categorical, which does not mix with text
+    step = nw.col(activity_column).cast(nw.String())
+    return lf.with_columns(nw.coalesce(step, own).alias(schema.ACTIVITY))
 
 
 def kpi_table(
@@ -253,7 +255,7 @@ def _occurrences(lf: nw.LazyFrame) -> nw.LazyFrame:
     """Events that are occurrences of a step (lifecycle ``start`` events dropped)."""
     if schema.LIFECYCLE not in lf.collect_schema().names():
         return lf
-    lifecycle = nw.col(schema.LIFECYCLE).str.to_lowercase()
+    lifecycle = nw.col(schema.LIFECYCLE).cast(nw.String()).str.to_lowercase()
     return lf.filter((lifecycle != "start") | lifecycle.is_null())
 
 

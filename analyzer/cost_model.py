@@ -284,7 +284,7 @@ def _measured(lf: nw.LazyFrame, label_column: str) -> nw.LazyFrame:
         span = steps.seconds_between(schema.START_TIMESTAMP, schema.TIMESTAMP)
         duration = nw.when(span >= 0).then(span)
     if schema.LIFECYCLE in columns:
-        lifecycle = nw.col(schema.LIFECYCLE).str.to_lowercase()
+        lifecycle = nw.col(schema.LIFECYCLE).cast(nw.String()).str.to_lowercase()
         lf = lf.with_columns(
             lifecycle.alias("__lc"),
             lifecycle.shift(1).over(schema.CASE, label_column, order_by=order).alias("__prev_lc"),

@@ -9,6 +9,7 @@ workspace is a DuckDB relation and is never materialised in pandas on the defaul
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -45,19 +46,96 @@ def collect(frame: FrameLike) -> nw.DataFrame:
 
 
 def to_pandas(frame: FrameLike) -> pd.DataFrame:
-    """Run ``frame`` and return a pandas DataFrame; meant for small results only."""
+    """Run ``frame`` and return a pandas DataFrame; meant for small results only.
+
+    Categorical columns (text of a log in memory, see :func:`in_memory_in_order`) come back
+    as plain text, so results look the same whatever backend computed them.
+    """
     if isinstance(frame, pd.DataFrame):
         return frame
-    return collect(frame).to_pandas()
+    return _plain_text(collect(frame).to_polars()).to_pandas()
 
 
 def to_polars(frame: FrameLike):
-    """Run ``frame`` and return a Polars DataFrame (Arrow memory, cheap to hand to DuckDB)."""
+    """Run ``frame`` and return a Polars DataFrame (Arrow memory, cheap to hand to DuckDB);
+    categorical columns come back as plain text."""
     import polars as pl
 
     if isinstance(frame, pl.DataFrame):
+        return _plain_text(frame)
+    return _plain_text(collect(frame).to_polars())
+
+
+def _plain_text(frame):
+    import polars as pl
+
+    categorical = [n for n, t in frame.schema.items() if isinstance(t, pl.Categorical | pl.Enum)]
+    if not categorical:
         return frame
-    return collect(frame).to_polars()
+    return frame.with_columns(pl.col(categorical).cast(pl.String))
+
+
+def in_memory_in_order(
+    frame: FrameLike,
+    *,
+    by: Sequence[str],
+    index: str,
+    unique_text: Collection[str] = (),
+    batch_rows: int = 500_000,
+) -> nw.LazyFrame:
+    """``frame`` read once into memory as a compact Polars frame in the order of ``by``,
+    with ``index``: 0, 1, 2, ... in that order (a lazy narwhals frame over it).
+
+    This is the one place a log is materialised for analysis: ordered once, every later
+    "previous event of the case" is a shift along ``index`` instead of a window that sorts
+    the log again (10M events: one sort of 1 s instead of a sort per detector).
+
+    Text columns become categorical (integer codes; a 10M-event log shrinks from about
+    1.5 GB to 0.9 GB, and grouping and comparing work on the codes), except ``unique_text``
+    (values unique per row, such as event ids, gain nothing). A categorical column in ``by``
+    is ordered by its codes: rows with equal values are still adjacent, which is all a
+    partition needs, and text sorting of a million case ids is the costliest part of a sort.
+    Rows with equal ``by`` keep their input order; nulls come first.
+
+    DuckDB relations are fetched in batches of ``batch_rows`` and encoded batch by batch,
+    so their text never sits in memory twice.
+    """
+    import polars as pl
+
+    lazy = as_lazy(frame)
+    native = nw.to_native(lazy)
+    keep = set(unique_text)
+
+    def compact(part: pl.LazyFrame | pl.DataFrame):
+        text = [n for n, t in part.collect_schema().items() if t == pl.String and n not in keep]
+        return part.with_columns(pl.col(text).cast(pl.Categorical)) if text else part
+
+    if isinstance(native, pl.LazyFrame):
+        data = compact(native).collect()
+    elif lazy.implementation is nw.Implementation.DUCKDB:
+        batches = [compact(pl.from_arrow(batch)) for batch in native.to_arrow_reader(batch_rows)]
+        data = (
+            pl.concat(batches, how="vertical")
+            if batches
+            else compact(pl.from_arrow(native.arrow()))
+        )
+    else:
+        data = compact(lazy.collect().to_polars())
+    keys = [
+        pl.col(c).to_physical() if isinstance(data.schema[c], pl.Categorical) else pl.col(c)
+        for c in by
+    ]
+    order = data.select(pl.arg_sort_by(keys, nulls_last=False, maintain_order=True)).to_series()
+    # column by column, dropping each original as soon as its ordered copy exists: the log
+    # is held about once, not twice
+    names = data.columns
+    ordered = {}
+    for name in names:
+        ordered[name] = data.get_column(name).gather(order)
+        data = data.drop(name)
+    del data, order
+    result = pl.DataFrame(ordered).with_row_index(index)
+    return nw.from_native(result.lazy())
 
 
 def columns_of(frame: FrameLike) -> list[str]:

@@ -6,11 +6,13 @@ source), else by EVENT_ID, else by ACTIVITY (deterministic, though not necessari
 events happened in). So the order is the same on every backend and in every run. (SOURCE_ROW
 alone, not SOURCE_ROW then EVENT_ID: a text tie-breaker doubles the cost of the sort.)
 
-Everything here is lazy narwhals (window functions ``shift``/``cum_sum`` over CASE), so it
-runs on DuckDB, Polars and pandas alike and never materialises a log.
-
-Positions are a running sum of ones (:func:`running_count`), not ``cum_count``: narwhals 2.29
-on pandas ignores ``order_by`` in ``cum_count`` of a partition or order column.
+A log is put in this order once (:func:`prepare`): read into memory, sorted, and numbered
+(:data:`SEQUENCE`). Every "previous event of the case" after that is a shift along the
+numbering (:func:`shifted`), which keeps working after filters (the previous *remaining*
+event), instead of a window that sorts the log again for each detector. Everything else is
+lazy narwhals and runs on DuckDB, Polars and pandas alike; with ``prepare(...,
+in_memory=False)`` the numbering is a lazy row number on the frame's own backend (the same
+results; for a log that does not fit one machine).
 
 The working columns added here (``prev_name(...)``, :data:`POSITION`, ...) are derived from the
 canonical names of :mod:`analyzer.schema`; they never leave the analyzer: every public result
@@ -31,8 +33,12 @@ POSITION = "step:position"
 #: Seconds from the previous event's TIMESTAMP to this event (working column).
 WAIT_SECONDS = "step:wait_seconds"
 
+#: Number of an event in case order (working column of a prepared log, see :func:`prepare`).
+SEQUENCE = "step:sequence"
+
 _PREVIOUS_SUFFIX = "@previous"
-_ONE = "step:one"
+_ORDINAL = "step:ordinal"
+_GROUP_START = "step:group_start"
 _MICROS = "step:micros"
 _START_MICROS = "step:start_micros"
 
@@ -77,11 +83,21 @@ def require_columns(
         )
 
 
-def prepare(frame: engine.FrameLike) -> nw.LazyFrame:
-    """``frame`` as a lazy narwhals frame whose events all carry an EVENT_ID.
+def prepare(frame: engine.FrameLike, *, in_memory: bool = True) -> nw.LazyFrame:
+    """``frame`` in case order, as a lazy narwhals frame whose events all carry an EVENT_ID
+    and :data:`SEQUENCE`; a frame prepared already is returned as it is.
+
+    ``in_memory`` (the default for a log that fits one machine): the log is read into
+    memory once, ordered by CASE and :func:`order_columns`, and numbered
+    (:func:`analyzer.engine.in_memory_in_order`); every "previous event of the case" after
+    that is a shift along SEQUENCE. Otherwise SEQUENCE is a lazy row number in that order on
+    the frame's own backend (the same results; each use sorts again).
 
     Where EVENT_ID is absent it is made from SOURCE_ROW (as the connectors do), else from the
     case id and the event's position in its case (``"<case>#<position>"``).
+
+    Prepare a log once and hand the prepared frame to every analysis: each function
+    prepares what it is given, and a prepared frame costs nothing to prepare again.
     """
     lf = engine.as_lazy(frame)
     require_columns(
@@ -91,17 +107,83 @@ def prepare(frame: engine.FrameLike) -> nw.LazyFrame:
         purpose_en="any process analysis",
     )
     columns = lf.collect_schema().names()
-    if schema.EVENT_ID in columns:
+    if SEQUENCE in columns:
         return lf
-    if schema.SOURCE_ROW in columns:
-        return lf.with_columns(nw.col(schema.SOURCE_ROW).cast(nw.String).alias(schema.EVENT_ID))
-    order = order_columns(columns)
-    numbered = running_count(lf, [schema.CASE], order, POSITION)
+    if schema.EVENT_ID not in columns and schema.SOURCE_ROW in columns:
+        lf = lf.with_columns(nw.col(schema.SOURCE_ROW).cast(nw.String).alias(schema.EVENT_ID))
+    by = [schema.CASE, *order_columns(columns)]
+    if in_memory:
+        lf = engine.in_memory_in_order(lf, by=by, index=SEQUENCE, unique_text=[schema.EVENT_ID])
+    else:
+        lf = lf.with_row_index(SEQUENCE, order_by=by)
+    if schema.EVENT_ID in lf.collect_schema().names():
+        return lf
+    numbered = running_count(lf, [schema.CASE], order_columns(columns), POSITION)
     return numbered.with_columns(
         nw.concat_str([nw.col(schema.CASE), nw.lit("#"), nw.col(POSITION).cast(nw.String)]).alias(
             schema.EVENT_ID
         )
     ).drop(POSITION)
+
+
+def in_order(
+    lf: nw.LazyFrame, partition: Sequence[str], order: Sequence[str]
+) -> tuple[nw.LazyFrame, str]:
+    """``lf`` with a column that numbers its rows by ``partition``, then ``order``, and that
+    column's name: :data:`SEQUENCE` itself where that is the order (a prepared log ordered
+    by case), else a new working column.
+
+    Rows of one ``partition`` group are consecutive in this numbering, so "the previous row
+    of the group" is the previous number if its partition values are the same
+    (:func:`same_group`). A prepared log keeps its SEQUENCE through filters and projections:
+    the previous *remaining* event of a case is one shift away.
+    """
+    names = lf.collect_schema().names()
+    if (
+        SEQUENCE in names
+        and list(partition) == [schema.CASE]
+        and (list(order) == order_columns(names))
+    ):
+        return lf, SEQUENCE
+    return lf.with_row_index(_ORDINAL, order_by=[*partition, *order]), _ORDINAL
+
+
+def same_group(partition: Sequence[str], ordinal: str, offset: int = 1) -> nw.Expr:
+    """True where the row ``offset`` numbers earlier (by ``ordinal``, from :func:`in_order`)
+    has the same ``partition`` values; a missing value equals a missing value."""
+    condition = nw.lit(True)
+    for column in partition:
+        earlier = nw.col(column).shift(offset).over(order_by=ordinal)
+        equal = (nw.col(column) == earlier).fill_null(False) | (
+            nw.col(column).is_null() & earlier.is_null()
+        )
+        condition = condition & equal
+    return condition
+
+
+def shifted(
+    lf: nw.LazyFrame,
+    columns: dict[str, str],
+    *,
+    partition: Sequence[str] = (schema.CASE,),
+    order: Sequence[str] | None = None,
+    offset: int = 1,
+) -> nw.LazyFrame:
+    """``lf`` with, for each ``{column: name}``, the value of ``column`` ``offset`` rows
+    earlier in the same ``partition`` group, rows in ``order`` (default
+    :func:`order_columns`); null where the group has no such row.
+
+    The one "previous event" window of the analyzer: on a prepared log in memory it is a
+    shift along a numbering (no sort per use), elsewhere the backend's window.
+    """
+    order = list(order) if order is not None else order_columns(lf.collect_schema().names())
+    keyed, ordinal = in_order(lf, partition, order)
+    same = same_group(partition, ordinal, offset)
+    out = keyed.with_columns(
+        nw.when(same).then(nw.col(c).shift(offset).over(order_by=ordinal)).alias(name)
+        for c, name in columns.items()
+    )
+    return out.drop(_ORDINAL) if ordinal == _ORDINAL else out
 
 
 def with_previous(
@@ -111,22 +193,16 @@ def with_previous(
 
     ``position`` adds :data:`POSITION`; ``wait`` adds :data:`WAIT_SECONDS` (this event's
     TIMESTAMP minus the previous event's; null for the first event of a case).
-    All windows share one ordering, so a backend sorts the log once for them.
     """
-    order = order_columns(lf.collect_schema().names())
     wanted = list(dict.fromkeys(columns))
     if wait:
         lf = with_epoch_microseconds(lf, {schema.TIMESTAMP: _MICROS})
         wanted.append(_MICROS)
-    exprs = [
-        nw.col(c).shift(1).over(schema.CASE, order_by=order).alias(prev_name(c)) for c in wanted
-    ]
+    out = shifted(lf, {c: prev_name(c) for c in wanted})
     if position:
-        exprs.append(_running(nw.col(_ONE), [schema.CASE], order).alias(POSITION))
-        lf = lf.with_columns(nw.lit(1, nw.Int64()).alias(_ONE))
-    out = lf.with_columns(exprs)
-    if position:
-        out = out.drop(_ONE)
+        out = running_count(
+            out, [schema.CASE], order_columns(out.collect_schema().names()), POSITION
+        )
     if wait:
         out = out.with_columns(
             ((nw.col(_MICROS) - nw.col(prev_name(_MICROS))).cast(nw.Float64()) / 1e6).alias(
@@ -142,24 +218,17 @@ def running_count(
     """``lf`` with column ``name``: 1, 2, 3, ... over the rows of each ``partition`` group in
     ``order`` (Int64).
 
-    On DuckDB this is ``row_number()`` (narwhals offers only a running sum there, a framed
-    window three times as costly); elsewhere a running sum of ones.
+    The number of a row minus the number of its group's first row (:func:`in_order`), the
+    first row found by a running maximum: no window partitioned by the group.
     """
-    if lf.implementation is nw.Implementation.DUCKDB:
-        relation = nw.to_native(lf)
-        over = (
-            f"partition by {', '.join(_quoted(c) for c in partition)} "
-            f"order by {', '.join(_quoted(c) + ' asc nulls first' for c in order)}"
-        )
-        return nw.from_native(
-            relation.project(f"*, (row_number() over ({over}))::BIGINT AS {_quoted(name)}")
-        )
-    ones = lf.with_columns(nw.lit(1, nw.Int64()).alias(_ONE))
-    return ones.with_columns(_running(nw.col(_ONE), partition, order).alias(name)).drop(_ONE)
-
-
-def _running(ones: nw.Expr, partition: Sequence[str], order: Sequence[str]) -> nw.Expr:
-    return ones.cum_sum().over(*partition, order_by=list(order)).cast(nw.Int64)
+    keyed, ordinal = in_order(lf, partition, order)
+    number = nw.col(ordinal).cast(nw.Int64())
+    starts = nw.when(~same_group(partition, ordinal)).then(number).otherwise(nw.lit(0, nw.Int64()))
+    first = nw.col(_GROUP_START).cum_max().over(order_by=ordinal)
+    out = keyed.with_columns(starts.alias(_GROUP_START)).with_columns(
+        (number - first + 1).cast(nw.Int64()).alias(name)
+    )
+    return out.drop(_GROUP_START, *([_ORDINAL] if ordinal == _ORDINAL else []))
 
 
 def with_epoch_microseconds(lf: nw.LazyFrame, columns: dict[str, str]) -> nw.LazyFrame:

@@ -42,7 +42,10 @@ def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str], unique: bool = True) ->
         with_fields = engine.as_lazy(engine.to_polars(with_fields))
     exploded = (
         with_fields.with_columns(
-            nw.col(schema.DATA_FIELDS).str.split(schema.DATA_FIELDS_SEPARATOR).alias(FIELD)
+            nw.col(schema.DATA_FIELDS)
+            .cast(nw.String())
+            .str.split(schema.DATA_FIELDS_SEPARATOR)
+            .alias(FIELD)
         )
         # rows without fields are dropped below anyway; keeping them would make the backend
         # run the query above twice (DuckDB: a union of a list branch and a null branch)
