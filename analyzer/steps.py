@@ -37,8 +37,10 @@ WAIT_SECONDS = "step:wait_seconds"
 SEQUENCE = "step:sequence"
 
 _PREVIOUS_SUFFIX = "@previous"
+_EARLIER_SUFFIX = "@earlier"
 _ORDINAL = "step:ordinal"
 _GROUP_START = "step:group_start"
+_SAME = "step:same_group"
 _MICROS = "step:micros"
 _START_MICROS = "step:start_micros"
 
@@ -139,26 +141,38 @@ def in_order(
     the previous *remaining* event of a case is one shift away.
     """
     names = lf.collect_schema().names()
-    if (
-        SEQUENCE in names
-        and list(partition) == [schema.CASE]
-        and (list(order) == order_columns(names))
-    ):
-        return lf, SEQUENCE
-    return lf.with_row_index(_ORDINAL, order_by=[*partition, *order]), _ORDINAL
+    if SEQUENCE in names and schema.CASE in partition and list(order) == order_columns(names):
+        others = [c for c in partition if c != schema.CASE]
+        if not others:
+            return lf, SEQUENCE
+        # SEQUENCE orders by case, then time: sorted by the other keys, then SEQUENCE, the
+        # rows of each (case, others) group are consecutive and in time order
+        by = [*others, SEQUENCE]
+    else:
+        by = [*partition, *order]
+    # rows sorted by the new numbering as well: a backend that knows a column is sorted
+    # (Polars) then shifts along it without sorting again for every expression
+    return lf.with_row_index(_ORDINAL, order_by=by).sort(_ORDINAL), _ORDINAL
 
 
-def same_group(partition: Sequence[str], ordinal: str, offset: int = 1) -> nw.Expr:
-    """True where the row ``offset`` numbers earlier (by ``ordinal``, from :func:`in_order`)
-    has the same ``partition`` values; a missing value equals a missing value."""
+def same_group(partition: Sequence[str]) -> nw.Expr:
+    """True where the earlier row (its values in the :func:`earlier_name` columns, see
+    :func:`shifted`) has the same ``partition`` values; a missing value equals a missing
+    value."""
     condition = nw.lit(True)
     for column in partition:
-        earlier = nw.col(column).shift(offset).over(order_by=ordinal)
+        earlier = nw.col(earlier_name(column))
         equal = (nw.col(column) == earlier).fill_null(False) | (
             nw.col(column).is_null() & earlier.is_null()
         )
         condition = condition & equal
     return condition
+
+
+def earlier_name(column: str) -> str:
+    """Working column of :func:`shifted`: ``column`` of the row some numbers earlier, whatever
+    its group."""
+    return column + _EARLIER_SUFFIX
 
 
 def shifted(
@@ -173,17 +187,20 @@ def shifted(
     earlier in the same ``partition`` group, rows in ``order`` (default
     :func:`order_columns`); null where the group has no such row.
 
-    The one "previous event" window of the analyzer: on a prepared log in memory it is a
-    shift along a numbering (no sort per use), elsewhere the backend's window.
+    The one "previous event" window of the analyzer: the rows are numbered by group and
+    order (:func:`in_order`), shifted along the numbering
+    (:func:`analyzer.engine.shifted_along`), and the values of another group blanked out.
+    On a prepared log in memory that is a shift, no sort.
     """
     order = list(order) if order is not None else order_columns(lf.collect_schema().names())
     keyed, ordinal = in_order(lf, partition, order)
-    same = same_group(partition, ordinal, offset)
-    out = keyed.with_columns(
-        nw.when(same).then(nw.col(c).shift(offset).over(order_by=ordinal)).alias(name)
+    moved = {c: earlier_name(c) for c in dict.fromkeys([*partition, *columns])}
+    along = engine.shifted_along(keyed, moved, ordinal=ordinal, offset=offset)
+    out = along.with_columns(same_group(partition).alias(_SAME)).with_columns(
+        nw.when(nw.col(_SAME)).then(nw.col(earlier_name(c))).alias(name)
         for c, name in columns.items()
     )
-    return out.drop(_ORDINAL) if ordinal == _ORDINAL else out
+    return out.drop(_SAME, *moved.values(), *([_ORDINAL] if ordinal == _ORDINAL else []))
 
 
 def with_previous(
@@ -222,13 +239,15 @@ def running_count(
     first row found by a running maximum: no window partitioned by the group.
     """
     keyed, ordinal = in_order(lf, partition, order)
+    moved = {c: earlier_name(c) for c in partition}
+    keyed = engine.shifted_along(keyed, moved, ordinal=ordinal)
     number = nw.col(ordinal).cast(nw.Int64())
-    starts = nw.when(~same_group(partition, ordinal)).then(number).otherwise(nw.lit(0, nw.Int64()))
+    starts = nw.when(~same_group(partition)).then(number).otherwise(nw.lit(0, nw.Int64()))
     first = nw.col(_GROUP_START).cum_max().over(order_by=ordinal)
     out = keyed.with_columns(starts.alias(_GROUP_START)).with_columns(
         (number - first + 1).cast(nw.Int64()).alias(name)
     )
-    return out.drop(_GROUP_START, *([_ORDINAL] if ordinal == _ORDINAL else []))
+    return out.drop(_GROUP_START, *moved.values(), *([_ORDINAL] if ordinal == _ORDINAL else []))
 
 
 def with_epoch_microseconds(lf: nw.LazyFrame, columns: dict[str, str]) -> nw.LazyFrame:

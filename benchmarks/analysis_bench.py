@@ -63,15 +63,27 @@ def _duckdb(path: str, threads: int, memory_limit: str):
     return con, con.read_parquet(path)
 
 
-def run_amtsweg(path: str, threads: int, detectors: bool, memory_limit: str) -> dict:
+def run_amtsweg(
+    path: str, threads: int, detectors: bool, memory_limit: str, source_kind: str
+) -> dict:
     from analyzer.process_map import process_map, variants
 
     stages: dict[str, float] = {}
     extra: dict[str, object] = {}
-    _con, log = _duckdb(path, threads, memory_limit)
+    from analyzer import steps
+
+    if source_kind == "duckdb":
+        _con, source = _duckdb(path, threads, memory_limit)
+    else:
+        import polars as pl
+
+        source = pl.scan_parquet(path)
     began = time.perf_counter()
+    log = steps.prepare(source)
+    stages["prepare"] = time.perf_counter() - began
+    t = time.perf_counter()
     pmap = process_map(log)
-    stages["map"] = time.perf_counter() - began
+    stages["map"] = time.perf_counter() - t
     t = time.perf_counter()
     table = variants(log, top=1000)
     stages["variants"] = time.perf_counter() - t
@@ -129,13 +141,13 @@ def run_pm4py(path: str) -> dict:
     }
 
 
-def child(kind: str, path: str, threads: int, memory_limit: str) -> None:
+def child(kind: str, path: str, threads: int, memory_limit: str, source_kind: str) -> None:
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
     if kind == "pm4py":
         result = run_pm4py(path)
     else:
-        result = run_amtsweg(path, threads, kind == "amtsweg-all", memory_limit)
+        result = run_amtsweg(path, threads, kind == "amtsweg-all", memory_limit, source_kind)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -175,7 +187,9 @@ def simulated_parquet(events: int, folder: Path, seed: int) -> Path:
     return target
 
 
-def measure(kind: str, path: Path, threads: int, timeout: float, memory_limit: str) -> dict:
+def measure(
+    kind: str, path: Path, threads: int, timeout: float, memory_limit: str, source_kind: str
+) -> dict:
     command = [
         sys.executable,
         __file__,
@@ -187,6 +201,8 @@ def measure(kind: str, path: Path, threads: int, timeout: float, memory_limit: s
         str(threads),
         "--memory-limit",
         memory_limit,
+        "--source",
+        source_kind,
     ]
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "POLARS_MAX_THREADS": str(threads)}
     try:
@@ -217,11 +233,18 @@ def main() -> int:
         default="",
         help="DuckDB memory_limit for amtsweg (e.g. 1GB; default DuckDB's)",
     )
+    parser.add_argument(
+        "--source",
+        choices=("parquet", "duckdb"),
+        default="parquet",
+        help="how amtsweg gets the log: the Parquet file scanned by Polars (as a file is read), "
+        "or a DuckDB relation over it (as a workspace log is)",
+    )
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.path, args.threads, args.memory_limit)
+        child(args.child, args.path, args.threads, args.memory_limit, args.source)
         return 0
 
     sizes = [int(s) for s in args.events.split(",") if s]
@@ -235,7 +258,9 @@ def main() -> int:
             for kind in CONTENDERS:
                 if kind in skip:
                     continue
-                result = measure(kind, path, args.threads, args.timeout, args.memory_limit)
+                result = measure(
+                    kind, path, args.threads, args.timeout, args.memory_limit, args.source
+                )
                 rows.append((size, kind, result))
                 print(f"{size:>11,} {LABELS[kind]:<28} {_cell(result)}", flush=True)
         print()

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyzer import engine, schema
+from analyzer import engine, schema, steps
 from analyzer.detectors.base import NOTES, concat_findings, empty_findings
 from analyzer.detectors.duplicate_responsibility import detect_duplicate_responsibility
 from analyzer.detectors.handovers import detect_handovers
@@ -149,7 +149,8 @@ def run_detectors(
     """
     chosen = check_options(names, options)
     options = options or {}
-    tables = [DETECTORS[n].function(frame, **dict(options.get(n, {}))) for n in chosen]
+    prepared = steps.prepare(frame)  # once for all detectors
+    tables = [DETECTORS[n].function(prepared, **dict(options.get(n, {}))) for n in chosen]
     found = concat_findings(tables) if tables else empty_findings()
     found.attrs[NOTES] = detector_notes(frame, chosen)
     return found

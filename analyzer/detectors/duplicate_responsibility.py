@@ -68,21 +68,17 @@ def detect_duplicate_responsibility(
         lf.filter(~nw.col(schema.LEVEL).is_null()),
         [schema.CASE, task_column],
     )
-    marked = known.with_columns(
-        nw.col(schema.EVENT_ID)
-        .shift(1)
-        .over(schema.CASE, task_column, schema.LEVEL, order_by=order)
-        .alias(_SAME_LEVEL),
-        nw.col(schema.EVENT_ID)
-        .shift(1)
-        .over(schema.CASE, task_column, order_by=order)
-        .alias(p(schema.EVENT_ID)),
-        nw.col(schema.LEVEL)
-        .shift(1)
-        .over(schema.CASE, task_column, order_by=order)
-        .alias(p(schema.LEVEL)),
-        _work_minutes(columns).alias(_WORK_MINUTES),
-    )
+    marked = steps.shifted(
+        steps.shifted(
+            known,
+            {schema.EVENT_ID: _SAME_LEVEL},
+            partition=[schema.CASE, task_column, schema.LEVEL],
+            order=order,
+        ),
+        {schema.EVENT_ID: p(schema.EVENT_ID), schema.LEVEL: p(schema.LEVEL)},
+        partition=[schema.CASE, task_column],
+        order=order,
+    ).with_columns(_work_minutes(columns).alias(_WORK_MINUTES))
     c = nw.col
     before, now = (
         labelled(c(p(schema.LEVEL)), LEVEL_LABELS_DE),

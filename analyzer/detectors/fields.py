@@ -36,7 +36,9 @@ def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str], unique: bool = True) ->
     a window over (CASE, FIELD) follows that sees the copies side by side
     (:func:`earlier_writes`).
     """
-    keep = list(dict.fromkeys([*keep, schema.DATA_FIELDS]))
+    # SEQUENCE (a prepared log's case order) keeps the windows over the rows cheap
+    numbered = [steps.SEQUENCE] if steps.SEQUENCE in lf.collect_schema().names() else []
+    keep = list(dict.fromkeys([*keep, *numbered, schema.DATA_FIELDS]))
     with_fields = lf.filter(~nw.col(schema.DATA_FIELDS).is_null()).select(keep)
     if lf.implementation is nw.Implementation.PANDAS:
         with_fields = engine.as_lazy(engine.to_polars(with_fields))
@@ -55,7 +57,7 @@ def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str], unique: bool = True) ->
     )
     if unique:
         exploded = exploded.unique([schema.EVENT_ID, FIELD], keep="any")
-    return exploded.drop(schema.DATA_FIELDS)
+    return engine.coded_text(exploded.drop(schema.DATA_FIELDS), [FIELD])
 
 
 def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.LazyFrame:
@@ -68,9 +70,8 @@ def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.La
     """
     order = steps.order_columns(rows.collect_schema().names())
     wanted = dict.fromkeys([schema.EVENT_ID, *order, *previous])
-    marked = rows.with_columns(
-        nw.col(c).shift(1).over(schema.CASE, FIELD, order_by=order).alias(steps.prev_name(c))
-        for c in wanted
+    marked = steps.shifted(
+        rows, {c: steps.prev_name(c) for c in wanted}, partition=[schema.CASE, FIELD], order=order
     )
     # a copy of a row (from field_rows(..., unique=False)) follows its original (same order
     # keys, same values): drop it; the row after it sees the same values as the original

@@ -67,7 +67,6 @@ def detect_ping_pong(
     columns = lf.collect_schema().names()
     if schema.LEVEL not in columns:
         return with_notes(empty_findings(), [missing_column_note(DETECTOR, schema.LEVEL)])
-    order = steps.order_columns(columns)
     p = steps.prev_name
     known = steps.with_previous(
         lf.filter(~nw.col(schema.LEVEL).is_null()), [schema.LEVEL, schema.EVENT_ID]
@@ -76,18 +75,24 @@ def detect_ping_pong(
         nw.col(p(schema.LEVEL)).is_null() | (nw.col(p(schema.LEVEL)) != nw.col(schema.LEVEL))
     )
 
+    # level_at(o): the level of the run o runs before this one (after it: o negative)
+    offsets = {2 - i for i in range(min_alternating_runs - 2)}
+    offsets |= {-i for i in range(min_alternating_runs - 2)} | {1}
+    runs = run_starts
+    for offset in sorted(offsets - {0}):
+        runs = steps.shifted(runs, {schema.LEVEL: _level_name(offset)}, offset=offset)
+    # the last event of run j-2 is the event just before run j-1 starts
+    runs = steps.shifted(runs, {p(schema.EVENT_ID): _LEFT_FROM})
+
     def level_at(offset: int) -> nw.Expr:
-        # level of the run `offset` runs before this one (negative: after)
-        return nw.col(schema.LEVEL).shift(offset).over(schema.CASE, order_by=order)
+        return nw.col(schema.LEVEL) if offset == 0 else nw.col(_level_name(offset))
 
     # runs j-2 .. j-2+k-1 alternate: level(j-2+i) == level(j+i) for i = 0 .. k-3
     alternating = [
         (level_at(2 - i) == level_at(-i)).fill_null(False) for i in range(min_alternating_runs - 2)
     ]
-    marked = run_starts.with_columns(
+    marked = runs.with_columns(
         nw.all_horizontal(*alternating, ignore_nulls=False).alias("step:ping_pong"),
-        # the last event of run j-2 is the event just before run j-1 starts
-        nw.col(p(schema.EVENT_ID)).shift(1).over(schema.CASE, order_by=order).alias(_LEFT_FROM),
         level_at(1).alias(p(schema.LEVEL)),
     )
     c = nw.col
@@ -120,3 +125,8 @@ def detect_ping_pong(
             event_ids=id_list(c(_LEFT_FROM), c(schema.EVENT_ID)),
         )
     )
+
+
+def _level_name(offset: int) -> str:
+    """Working column: the level of the run ``offset`` runs before this one."""
+    return f"step:level{offset:+d}"

@@ -62,10 +62,10 @@ def detect_rework(
     p = steps.prev_name
     # only steps done twice or more at one place in a case can be repeats
     repeated = steps.in_shared_groups(lf, group)
-    marked = steps.running_count(repeated, group, order, _OCCURRENCE).with_columns(
-        nw.col(schema.EVENT_ID).shift(1).over(*group, order_by=order).alias(p(schema.EVENT_ID)),
-        _work_minutes(columns).alias(_WORK_MINUTES),
-    )
+    counted = steps.running_count(repeated, group, order, _OCCURRENCE)
+    marked = steps.shifted(
+        counted, {schema.EVENT_ID: p(schema.EVENT_ID)}, partition=group, order=order
+    ).with_columns(_work_minutes(columns).alias(_WORK_MINUTES))
     c = nw.col
     n = c(_OCCURRENCE)
     where_de, where_en = _where(columns)

@@ -91,12 +91,14 @@ def detect_system_breaks(
             # copies of a row (a field listed twice) are never system changes: same system
             unique=False,
         )
-        window = dict(order_by=order)
-        marked = rows.with_columns(
-            *(
-                nw.col(c).shift(1).over(schema.CASE, FIELD, **window).alias(p(c))
+        marked = steps.shifted(
+            rows,
+            {
+                c: p(c)
                 for c in dict.fromkeys((schema.EVENT_ID, schema.ACTIVITY, schema.IT_SYSTEM, *order))
-            )
+            },
+            partition=[schema.CASE, FIELD],
+            order=order,
         )
         condition = ~nw.col(p(schema.IT_SYSTEM)).is_null() & (
             nw.col(p(schema.IT_SYSTEM)) != nw.col(schema.IT_SYSTEM)
