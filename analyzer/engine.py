@@ -66,6 +66,30 @@ def to_polars(frame: FrameLike):
     return _plain_text(collect(frame).to_polars())
 
 
+def numbered_in_order(
+    lf: nw.LazyFrame, *, groups: Sequence[str], order: Sequence[str], name: str
+) -> nw.LazyFrame:
+    """``lf`` with ``name``: 0, 1, 2, ... by ``groups``, then ``order`` (nulls first; ties
+    keep their order), so that the rows of a group are consecutive and in ``order``.
+
+    On Polars the rows are also put in that order (one sort) and categorical ``groups`` are
+    sorted by their codes: which group comes first does not matter, only that its rows are
+    together. Elsewhere a lazy row number in that order.
+    """
+    if lf.implementation is nw.Implementation.POLARS:
+        import polars as pl
+
+        native = nw.to_native(lf)
+        types = native.collect_schema()
+        keys = [
+            pl.col(c).to_physical() if isinstance(types[c], pl.Categorical) else pl.col(c)
+            for c in groups
+        ]
+        ordered = native.sort([*keys, *order], nulls_last=False, maintain_order=True)
+        return nw.from_native(ordered.with_row_index(name))
+    return lf.with_row_index(name, order_by=[*groups, *order])
+
+
 def shifted_along(
     lf: nw.LazyFrame, columns: dict[str, str], *, ordinal: str, offset: int = 1
 ) -> nw.LazyFrame:

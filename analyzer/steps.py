@@ -147,12 +147,10 @@ def in_order(
             return lf, SEQUENCE
         # SEQUENCE orders by case, then time: sorted by the other keys, then SEQUENCE, the
         # rows of each (case, others) group are consecutive and in time order
-        by = [*others, SEQUENCE]
+        groups, order = others, [SEQUENCE]
     else:
-        by = [*partition, *order]
-    # rows sorted by the new numbering as well: a backend that knows a column is sorted
-    # (Polars) then shifts along it without sorting again for every expression
-    return lf.with_row_index(_ORDINAL, order_by=by).sort(_ORDINAL), _ORDINAL
+        groups = list(partition)
+    return engine.numbered_in_order(lf, groups=groups, order=order, name=_ORDINAL), _ORDINAL
 
 
 def same_group(partition: Sequence[str]) -> nw.Expr:
@@ -304,25 +302,10 @@ def in_shared_groups(lf: nw.LazyFrame, keys: Sequence[str]) -> nw.LazyFrame:
 
     Whole groups are kept or dropped, so a window partitioned by ``keys`` (or finer) gives the
     same values on the kept rows as on ``lf``. Detectors that look for repeats within such
-    groups call this first: a hash aggregate and a semi join cost far less than sorting every
-    event of a large log for a window when only a few groups repeat.
+    groups call this first: counting the rows per group costs far less than ordering every
+    event of a large log when only a few groups repeat.
     """
-    key_names = [f"step:key{i}" for i in range(len(keys))]
-    null_names = [f"step:key{i}_missing" for i in range(len(keys))]
-    keyed = lf.with_columns(
-        *(
-            nw.col(k).cast(nw.String()).fill_null("").alias(n)
-            for k, n in zip(keys, key_names, strict=True)
-        )
-    ).with_columns(*(nw.col(k).is_null().alias(n) for k, n in zip(keys, null_names, strict=True)))
-    on = [*key_names, *null_names]
-    groups = (
-        keyed.group_by(on)
-        .agg(nw.len().alias("step:group_size"))
-        .filter(nw.col("step:group_size") >= 2)
-        .select(on)
-    )
-    return keyed.join(groups, on=on, how="semi").drop(*on)
+    return lf.filter(nw.len().over(*keys) >= 2)
 
 
 def optional(columns: Iterable[str], *wanted: str) -> list[str]:

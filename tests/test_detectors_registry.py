@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 
 from analyzer import schema as F
-from analyzer.detectors import DETECTORS, NOTES, check_options, detector_notes, run_detectors
+from analyzer.detectors import (
+    DEFAULT_DETECTORS,
+    DETECTORS,
+    NOTES,
+    check_options,
+    detector_notes,
+    run_detectors,
+)
 from analyzer.detectors.base import concat_findings, empty_findings
 from analyzer.problems import InputError
 from analyzer.scoring import false_findings, missed_labels, score_findings
@@ -44,15 +51,21 @@ def test_run_detectors_is_the_union_of_the_detectors(backend):
     log = on(DATA_LOG, backend)
     found = run_detectors(log)
     assert list(found.columns) == list(F.FINDING_COLUMNS)
-    one_by_one = concat_findings(d.function(log) for d in DETECTORS.values())
+    assert tuple(n for n in DETECTORS if n != "handovers") == DEFAULT_DETECTORS
+    one_by_one = concat_findings(DETECTORS[n].function(log) for n in DEFAULT_DETECTORS)
     pd.testing.assert_frame_equal(found, one_by_one)
     assert set(found[F.FINDING_DETECTOR]) == {
         "media_breaks",
         "system_breaks",
         "manual_reentry",
         "once_only",
-        "handovers",
     }
+    # hand-overs only when asked for by name
+    everything = run_detectors(log, names=list(DETECTORS))
+    pd.testing.assert_frame_equal(
+        everything, concat_findings(d.function(log) for d in DETECTORS.values())
+    )
+    assert "handovers" in set(everything[F.FINDING_DETECTOR])
 
 
 def test_names_and_options(backend):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analyzer import schema
-from analyzer.detectors import NOTES, run_detectors
+from analyzer.detectors import DEFAULT_DETECTORS, NOTES, run_detectors
 from analyzer.kpis import handovers_between_units, levels_per_case, waiting_time_by_step
 from analyzer.process_map import process_map, variants
 
@@ -40,7 +40,9 @@ def ordered(frame) -> pd.DataFrame:
 def test_receipt_findings_match_plain_pandas(receipt, backend):
     from analyzer import engine
 
-    found = run_detectors(engine.on_backend(receipt, backend))
+    found = run_detectors(
+        engine.on_backend(receipt, backend), names=[*DEFAULT_DETECTORS, "handovers"]
+    )
     log = ordered(receipt)
     previous = log.groupby(schema.CASE)[[schema.ORG_UNIT, schema.TIMESTAMP]].shift(1)
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from analyzer import schema
+from analyzer.detectors import DEFAULT_DETECTORS
 from analyzer.problems import InputError
 from app import api
 from connectors.mapping import mapping_from_dict
@@ -34,7 +35,8 @@ def analysed(path: Path) -> tuple[pd.DataFrame, api.Analysis]:
     """The events (pandas, in case order) and the analysis of the receipt log."""
     events = api.read_log(path, mapping=MAPPING).frame.to_pandas()
     events = events.sort_values([schema.CASE, schema.TIMESTAMP, schema.SOURCE_ROW], kind="stable")
-    return events, api.analyze(path, mapping=MAPPING)
+    # hand-overs are not among the default detectors; this examination includes them
+    return events, api.analyze(path, mapping=MAPPING, detectors=[*DEFAULT_DETECTORS, "handovers"])
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from analyzer import engine, schema, steps
 
 #: Working column: one field name.
 FIELD = "step:field"
+_NUMBER = "step:field_number"
 
 
 def has_data_fields(lf: nw.LazyFrame) -> bool:
@@ -82,18 +83,20 @@ def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.La
 def first_per(
     rows: nw.LazyFrame, key: str, order: Sequence[str], *, counted: str, first: str, last: str
 ) -> nw.LazyFrame:
-    """One row per ``key`` value: its first row by ``order``, with the number of its rows
-    (``counted``) and the smallest and largest FIELD (``first``, ``last``).
+    """One row per ``key`` value: its first row by ``order`` (then FIELD), with the number
+    of its rows (``counted``) and the smallest and largest FIELD (``first``, ``last``).
 
-    Uses ``shift`` and unordered window aggregates only (see :func:`earlier_writes`).
+    A count and a group-by, no window partitioned by ``key``.
     """
-    at_start = nw.col(FIELD).shift(1).over(key, order_by=[*order, FIELD]).is_null()
-    return rows.with_columns(
-        at_start.alias("step:first_row"),
-        nw.col(FIELD).count().over(key).alias(counted),
-        nw.col(FIELD).min().over(key).alias(first),
-        nw.col(FIELD).max().over(key).alias(last),
-    ).filter(nw.col("step:first_row"))
+    if key == schema.EVENT_ID and steps.SEQUENCE in rows.collect_schema().names():
+        key = steps.SEQUENCE  # one per event as well, and a number: cheaper to sort and group
+    numbered = steps.running_count(rows, [key], [*order, FIELD], _NUMBER)
+    text = nw.col(FIELD).cast(nw.String())
+    stats = rows.group_by(key).agg(
+        nw.len().alias(counted), text.min().alias(first), text.max().alias(last)
+    )
+    firsts = numbered.filter(nw.col(_NUMBER) == 1).drop(_NUMBER)
+    return firsts.join(stats, on=key, how="left").with_columns(nw.col(counted).cast(nw.Int64()))
 
 
 def field_list_words(count: nw.Expr, first: nw.Expr, last: nw.Expr, language: str) -> nw.Expr:

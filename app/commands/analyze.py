@@ -23,7 +23,10 @@ def analyze_command(
     service: str | None = typer.Option(None, "--service", "-s"),
     mapping: Path | None = typer.Option(None, "--mapping"),
     detectors: str | None = typer.Option(
-        None, "--detectors", help="Auswahl, z. B. media_breaks,manual_reentry (Standard: alle)"
+        None,
+        "--detectors",
+        help="Auswahl, z. B. media_breaks,manual_reentry (Standard: alle außer handovers, "
+        "das jeden Wechsel der Organisationseinheit meldet)",
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Befunde schreiben / write findings: .csv, .parquet, .json"
