@@ -114,6 +114,34 @@ def shifted_along(
     )
 
 
+def _already_in_order(data, groups: Sequence[str], order: Sequence[str]) -> bool:
+    """Whether the rows of the Polars frame ``data`` are in order already: the rows of each
+    ``groups`` value consecutive, and within them ``order`` never decreasing (False where a
+    key has nulls)."""
+    import polars as pl
+
+    if not len(data) or not groups:
+        return not len(data)
+    names = [*groups, *order]
+    if any(data.select(pl.col(names).null_count()).row(0)):
+        return False
+    same = pl.all_horizontal(pl.col(g) == pl.col(g).shift(1) for g in groups)
+    runs = data.select((~same.slice(1)).sum() + 1).item()
+    distinct = (
+        pl.col(groups[0]).to_physical().n_unique()
+        if len(groups) == 1 and isinstance(data.schema[groups[0]], pl.Categorical)
+        else pl.struct(groups).n_unique()
+    )
+    if runs != data.select(distinct).item():
+        return False  # some group comes in more than one piece
+    # within a group, row i follows row i-1: a greater key, or equal ones from the last back
+    later = pl.lit(True)
+    for name in reversed(order):
+        now, before = pl.col(name), pl.col(name).shift(1)
+        later = (now > before) | ((now == before) & later)
+    return bool(data.select((~same | later).slice(1).all()).item())
+
+
 def coded_text(lf: nw.LazyFrame, columns: Sequence[str]) -> nw.LazyFrame:
     """``lf`` with the text ``columns`` categorical where the backend codes text as integers
     (Polars: sorting and grouping then compare codes); elsewhere ``lf`` unchanged."""
@@ -134,13 +162,15 @@ def _plain_text(frame):
 def in_memory_in_order(
     frame: FrameLike,
     *,
-    by: Sequence[str],
+    groups: Sequence[str],
+    order: Sequence[str],
     index: str,
     unique_text: Collection[str] = (),
     batch_rows: int = 500_000,
 ) -> nw.LazyFrame:
-    """``frame`` read once into memory as a compact Polars frame in the order of ``by``,
-    with ``index``: 0, 1, 2, ... in that order (a lazy narwhals frame over it).
+    """``frame`` read once into memory as a compact Polars frame with the rows of each
+    ``groups`` value together and, within them, in ``order``; ``index`` numbers the rows
+    0, 1, 2, ... in that order (a lazy narwhals frame over it).
 
     This is the one place a log is materialised for analysis: ordered once, every later
     "previous event of the case" is a shift along ``index`` instead of a window that sorts
@@ -148,10 +178,10 @@ def in_memory_in_order(
 
     Text columns become categorical (integer codes; a 10M-event log shrinks from about
     1.5 GB to 0.9 GB, and grouping and comparing work on the codes), except ``unique_text``
-    (values unique per row, such as event ids, gain nothing). A categorical column in ``by``
-    is ordered by its codes: rows with equal values are still adjacent, which is all a
-    partition needs, and text sorting of a million case ids is the costliest part of a sort.
-    Rows with equal ``by`` keep their input order; nulls come first.
+    (values unique per row, such as event ids, gain nothing). Which group comes first is
+    left to the codes (text sorting of a million case ids is the costliest part of a sort),
+    and rows already in such an order (as many exports are) are not moved at all. Rows with
+    equal keys keep their input order; nulls come first.
 
     DuckDB relations are fetched in batches of ``batch_rows`` and encoded batch by batch,
     so their text never sits in memory twice.
@@ -179,8 +209,11 @@ def in_memory_in_order(
         data = compact(lazy.collect().to_polars())
     keys = [
         pl.col(c).to_physical() if isinstance(data.schema[c], pl.Categorical) else pl.col(c)
-        for c in by
-    ]
+        for c in groups
+    ] + [pl.col(c) for c in order]
+    if _already_in_order(data, groups, order):
+        # many exports come in case order already: nothing to move
+        return nw.from_native(data.with_row_index(index).lazy())
     order = data.select(pl.arg_sort_by(keys, nulls_last=False, maintain_order=True)).to_series()
     # column by column, dropping each original as soon as its ordered copy exists: the log
     # is held about once, not twice

@@ -113,11 +113,13 @@ def prepare(frame: engine.FrameLike, *, in_memory: bool = True) -> nw.LazyFrame:
         return lf
     if schema.EVENT_ID not in columns and schema.SOURCE_ROW in columns:
         lf = lf.with_columns(nw.col(schema.SOURCE_ROW).cast(nw.String).alias(schema.EVENT_ID))
-    by = [schema.CASE, *order_columns(columns)]
+    order = order_columns(columns)
     if in_memory:
-        lf = engine.in_memory_in_order(lf, by=by, index=SEQUENCE, unique_text=[schema.EVENT_ID])
+        lf = engine.in_memory_in_order(
+            lf, groups=[schema.CASE], order=order, index=SEQUENCE, unique_text=[schema.EVENT_ID]
+        )
     else:
-        lf = lf.with_row_index(SEQUENCE, order_by=by)
+        lf = lf.with_row_index(SEQUENCE, order_by=[schema.CASE, *order])
     if schema.EVENT_ID in lf.collect_schema().names():
         return lf
     numbered = running_count(lf, [schema.CASE], order_columns(columns), POSITION)

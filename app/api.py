@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyzer import engine, schema
+from analyzer import engine, schema, steps
 from analyzer.findings_summary import findings_by_detector
 from analyzer.log_summary import attribute_coverage, log_overview
 from analyzer.problems import Problem, error
@@ -153,7 +153,8 @@ def analyze(
         found, overviews, notes = [], [], []
         drawn: dict[tuple[str, str], tuple[Any, Any]] = {}
         models: dict[tuple[str, str], str] = {}
-        for i, part in enumerate(parts):
+        for i, raw in enumerate(parts):
+            part = steps.prepare(raw)  # once: detectors, overview and maps share it
             findings = run_detectors(part, names=detectors, options=options)
             notes.extend(p for p in findings.attrs.get(NOTES, []) if p not in notes)
             found.append(findings)

@@ -118,3 +118,21 @@ def test_shift_within_groups_with_missing_keys(backend):
         before = rows["before"].astype(object).where(rows["before"].notna(), None)
         assert before.tolist() == [None, None, "e1", "e2", None, "e3"]
         assert rows["n"].tolist() == [1, 1, 2, 2, 1, 3]
+
+
+def test_order_of_the_input_rows_does_not_matter():
+    events = _simulated()
+    # the simulator writes case by case: that order is kept as it is; shuffled, it is sorted
+    shuffled = events.sample(fraction=1.0, shuffle=True, seed=9)
+    # a case in two pieces: contiguous runs, but not one per case
+    pieces = pl.concat([events.slice(0, 50), events.slice(200, 100), events.slice(50, 150)])
+    pieces = pl.concat([pieces, events.slice(300)])
+    found = run_detectors(events)
+    for other in (shuffled, pieces):
+        pd.testing.assert_frame_equal(found, run_detectors(other))
+        pd.testing.assert_frame_equal(
+            process_map.process_map(events).edges, process_map.process_map(other).edges
+        )
+    assert engine._already_in_order(
+        steps.prepare(events).collect().to_native(), [schema.CASE], [schema.TIMESTAMP]
+    )
