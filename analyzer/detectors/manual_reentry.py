@@ -92,7 +92,10 @@ def detect_manual_reentry(
     keep = anchor_columns(columns)
     order = steps.order_columns(columns)
     rows = field_rows(
-        lf, keep=[*keep, *order, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED], unique=False
+        lf,
+        keep=[*keep, *order, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED],
+        unique=False,
+        repeated_only=True,
     )
     marked = earlier_writes(
         rows, previous=[schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED]

@@ -90,6 +90,7 @@ def detect_system_breaks(
             keep=[*keep, *order, schema.IT_SYSTEM],
             # copies of a row (a field listed twice) are never system changes: same system
             unique=False,
+            repeated_only=True,
         )
         marked = steps.shifted(
             rows,
