@@ -844,22 +844,22 @@ def _summary(
     for _, e in more.iterrows():
         edge = f"{named(e[schema.EDGE_SOURCE])} → {named(e[schema.EDGE_TARGET])}"
         de.append(
-            f"{municipality} hat „{edge}“ {e[schema.DIFF_A]:.0f}-mal je 1.000 Fälle, "
-            f"{best} {e[schema.DIFF_B]:.0f}-mal."
+            f"{municipality} hat „{edge}“ {number_text(e[schema.DIFF_A])}-mal je 1.000 Fälle, "
+            f"{best} {number_text(e[schema.DIFF_B])}-mal."
         )
         en.append(
-            f"{municipality} has '{edge}' {e[schema.DIFF_A]:.0f} times per 1,000 cases, "
-            f"{best} {e[schema.DIFF_B]:.0f} times."
+            f"{municipality} has '{edge}' {number_text(e[schema.DIFF_A], lang='en')} times per "
+            f"1,000 cases, {best} {number_text(e[schema.DIFF_B], lang='en')} times."
         )
     for _, e in fewer.iterrows():
         edge = f"{named(e[schema.EDGE_SOURCE])} → {named(e[schema.EDGE_TARGET])}"
         de.append(
-            f"{best} hat „{edge}“ {e[schema.DIFF_B]:.0f}-mal je 1.000 Fälle, "
-            f"{municipality} {e[schema.DIFF_A]:.0f}-mal."
+            f"{best} hat „{edge}“ {number_text(e[schema.DIFF_B])}-mal je 1.000 Fälle, "
+            f"{municipality} {number_text(e[schema.DIFF_A])}-mal."
         )
         en.append(
-            f"{best} has '{edge}' {e[schema.DIFF_B]:.0f} times per 1,000 cases, "
-            f"{municipality} {e[schema.DIFF_A]:.0f} times."
+            f"{best} has '{edge}' {number_text(e[schema.DIFF_B], lang='en')} times per "
+            f"1,000 cases, {municipality} {number_text(e[schema.DIFF_A], lang='en')} times."
         )
     if not variants.empty:
         top_b = variants.sort_values(schema.DIFF_B, ascending=False, kind="stable").iloc[0]
@@ -988,9 +988,14 @@ def format_kpi(kpi: str, value: float, lang: str = "de") -> str:
     a value not computed."""
     if value != value:  # NaN
         return "–"
-    decimals = KPI_DECIMALS.get(kpi, 2)
     number = value * 100 if kpi in SHARE_KPIS else value
-    text = f"{number:,.{decimals}f}"
+    text = number_text(number, KPI_DECIMALS.get(kpi, 2), lang)
+    return f"{text} %" if kpi in SHARE_KPIS else text
+
+
+def number_text(value: float, decimals: int = 0, lang: str = "de") -> str:
+    """``value`` with thousands separators: ``1.234,5`` (German) or ``1,234.5`` (English)."""
+    text = f"{value:,.{decimals}f}"
     if lang == "de":
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{text} %" if kpi in SHARE_KPIS else text
+    return text

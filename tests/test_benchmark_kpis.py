@@ -309,10 +309,11 @@ def test_best_practice_names_what_the_best_peer_does_differently():
     advice = best_practice(log(), overall, municipality="Musterstadt", service="Wohngeld")
     assert advice.best == "Beispielheim"
     text = " ".join(advice.summary_de)
-    assert "„Eingang → Drucken“ 1000-mal je 1.000 Fälle, Beispielheim 0-mal" in text
-    assert "Beispielheim hat „Eingang → Prüfen“ 1000-mal" in text
+    assert "„Eingang → Drucken“ 1.000-mal je 1.000 Fälle, Beispielheim 0-mal" in text
+    assert "Beispielheim hat „Eingang → Prüfen“ 1.000-mal" in text
     assert "Häufigste Variante bei Beispielheim (100% der Fälle, bei Musterstadt 0%)" in text
     assert any("Drucken → Scannen" in s for s in advice.summary_en)
+    assert "'Eingang → Drucken' 1,000 times per 1,000 cases" in " ".join(advice.summary_en)
     with_kpis = best_practice(
         log(), overall, municipality="Musterstadt", service="Wohngeld", kpis=table, top=2
     )
