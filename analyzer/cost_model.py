@@ -285,13 +285,11 @@ def _measured(lf: nw.LazyFrame, label_column: str) -> nw.LazyFrame:
         duration = nw.when(span >= 0).then(span)
     if schema.LIFECYCLE in columns:
         lifecycle = nw.col(schema.LIFECYCLE).cast(nw.String()).str.to_lowercase()
-        lf = lf.with_columns(
-            lifecycle.alias("__lc"),
-            lifecycle.shift(1).over(schema.CASE, label_column, order_by=order).alias("__prev_lc"),
-            nw.col(schema.TIMESTAMP)
-            .shift(1)
-            .over(schema.CASE, label_column, order_by=order)
-            .alias("__prev_ts"),
+        lf = steps.shifted(
+            lf.with_columns(lifecycle.alias("__lc")),
+            {"__lc": "__prev_lc", schema.TIMESTAMP: "__prev_ts"},
+            partition=[schema.CASE, label_column],
+            order=order,
         )
         paired = nw.when((nw.col("__lc") == "complete") & (nw.col("__prev_lc") == "start")).then(
             steps.seconds_between("__prev_ts", schema.TIMESTAMP)
@@ -911,9 +909,9 @@ def _trips(lf: nw.LazyFrame, keys: list[str], *, default_level: str) -> dict[tup
     order = steps.order_columns(columns)
     in_person = nw.col(schema.MEDIUM) == Medium.IN_PERSON
     level = nw.col(schema.LEVEL) if schema.LEVEL in columns else nw.lit(None, dtype=nw.String)
-    previous = nw.col(schema.MEDIUM).shift(1).over(schema.CASE, order_by=order)
     visits = (
-        lf.with_columns(previous.alias("__prev_medium"), level.alias(_LEVEL))
+        steps.shifted(lf, {schema.MEDIUM: "__prev_medium"}, order=order)
+        .with_columns(level.alias(_LEVEL))
         .filter(
             in_person
             & ((nw.col("__prev_medium") != Medium.IN_PERSON) | nw.col("__prev_medium").is_null())

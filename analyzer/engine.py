@@ -77,14 +77,8 @@ def numbered_in_order(
     together. Elsewhere a lazy row number in that order.
     """
     if lf.implementation is nw.Implementation.POLARS:
-        import polars as pl
-
         native = nw.to_native(lf)
-        types = native.collect_schema()
-        keys = [
-            pl.col(c).to_physical() if isinstance(types[c], pl.Categorical) else pl.col(c)
-            for c in groups
-        ]
+        keys = _group_keys(native.collect_schema(), groups)
         ordered = native.sort([*keys, *order], nulls_last=False, maintain_order=True)
         return nw.from_native(ordered.with_row_index(name))
     return lf.with_row_index(name, order_by=[*groups, *order])
@@ -112,6 +106,17 @@ def shifted_along(
     return lf.with_columns(
         nw.col(c).shift(offset).over(order_by=ordinal).alias(n) for c, n in columns.items()
     )
+
+
+def _group_keys(types, groups: Sequence[str]) -> list:
+    """Polars sort keys that put equal ``groups`` values together: categorical columns by
+    their codes (which group comes first does not matter, and codes sort faster than text)."""
+    import polars as pl
+
+    return [
+        pl.col(c).to_physical() if isinstance(types[c], pl.Categorical) else pl.col(c)
+        for c in groups
+    ]
 
 
 def _already_in_order(data, groups: Sequence[str], order: Sequence[str]) -> bool:
@@ -207,10 +212,7 @@ def in_memory_in_order(
         )
     else:
         data = compact(lazy.collect().to_polars())
-    keys = [
-        pl.col(c).to_physical() if isinstance(data.schema[c], pl.Categorical) else pl.col(c)
-        for c in groups
-    ] + [pl.col(c) for c in order]
+    keys = [*_group_keys(data.schema, groups), *(pl.col(c) for c in order)]
     if _already_in_order(data, groups, order):
         # many exports come in case order already: nothing to move
         return nw.from_native(data.with_row_index(index).lazy())

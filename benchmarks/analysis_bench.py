@@ -115,8 +115,6 @@ def run_amtsweg(
     extra["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if detectors:
         # not in the default run (see analyzer.detectors); timed apart, outside wall_s
-        from analyzer.detectors import DETECTORS
-
         t = time.perf_counter()
         extra["findings"]["handovers (named only)"] = len(DETECTORS["handovers"].function(log))
         extra["handovers_s"] = time.perf_counter() - t
