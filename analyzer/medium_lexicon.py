@@ -166,10 +166,13 @@ def with_event_medium(
     """
     columns = lf.collect_schema().names()
     classes = {str(k): str(v) for k, v in medium_classes.items()}
+    # the derived columns stay coded where the log's text is (mapping the codes, never
+    # spelling out ten million texts)
+    label = engine.label_dtype(lf)
     candidates: list[nw.Expr] = []
     if infer and schema.MEDIUM in columns:
         # nothing to infer where every event has a medium the taxonomy knows (one count)
-        unknown = ~nw.col(schema.MEDIUM).cast(nw.String()).is_in(list(classes))
+        unknown = ~nw.col(schema.MEDIUM).is_in(list(classes))
         infer = bool(lf.select(unknown.fill_null(True).sum().alias("n")).collect()["n"][0])
     if infer:
         for column in (schema.ACTIVITY, schema.IT_SYSTEM, schema.DATA_FIELDS):
@@ -181,12 +184,12 @@ def with_event_medium(
             mapping = {k: v for k, v in inferred_media(names).items() if v in classes}
             if mapping:
                 candidates.append(
-                    nw.col(column).replace_strict(mapping, default=None, return_dtype=nw.String())
+                    nw.col(column).replace_strict(mapping, default=None, return_dtype=label)
                 )
     # Each mapping once, in its own step: an expression used twice would be copied into the
     # query twice (on DuckDB every replace_strict is a join with its table).
-    none = nw.lit(None, nw.String())
-    given = nw.col(schema.MEDIUM).cast(nw.String()) if schema.MEDIUM in columns else none
+    none = nw.lit(None, nw.String()).cast(label)
+    given = nw.col(schema.MEDIUM).cast(label) if schema.MEDIUM in columns else none
     if candidates:
         inferred = nw.coalesce(*candidates) if len(candidates) > 1 else candidates[0]
     else:
@@ -194,14 +197,14 @@ def with_event_medium(
     staged = lf.with_columns(
         given.alias(_GIVEN),
         (
-            given.replace_strict(classes, default=None, return_dtype=nw.String())
+            given.replace_strict(classes, default=None, return_dtype=label)
             if schema.MEDIUM in columns
             else none
         ).alias(_GIVEN_CLASS),
         inferred.alias(_INFERRED),
     ).with_columns(
         nw.col(_INFERRED)
-        .replace_strict(classes, default=None, return_dtype=nw.String())
+        .replace_strict(classes, default=None, return_dtype=label)
         .alias(_INFERRED_CLASS)
     )
     known = ~nw.col(_GIVEN_CLASS).is_null()
