@@ -271,8 +271,8 @@ def compare(
     settings file; ``sizes``: inhabitants per municipality (or a .toml/.csv file) for peer
     groups; ``findings``: the detectors' findings if already computed (else they are).
     ``in_memory_limit``: a workspace log with at most this many events is read into memory
-    for the comparison (its many small queries run several times faster there); larger
-    logs are compared inside the workspace database.
+    for the comparison (:func:`analyzer.steps.prepare`); larger logs are compared inside the
+    workspace database.
     """
     from analyzer import benchmark, harmonisation
     from analyzer.detectors import NOTES, run_detectors
@@ -294,8 +294,9 @@ def compare(
     )
     try:
         for i, part in enumerate(parts):
-            if ws is not None and engine.row_count(part.events) <= in_memory_limit:
-                part.events = engine.to_polars(part.events)
+            # once per log: detectors, harmonisation and KPIs share the case order
+            in_memory = ws is None or engine.row_count(part.events) <= in_memory_limit
+            part.events = steps.prepare(part.events, in_memory=in_memory)
             m, s = part.municipality, part.service
             if s not in catalogues:
                 catalogues[s] = _catalogue_for(s, notes)

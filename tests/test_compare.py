@@ -377,3 +377,17 @@ def test_demo_compares_the_samples(tmp_path):
         "Gewerbeanmeldung": "Musterstadt",
         "Wohngeld": "Musterstadt",
     }
+
+
+def test_workspace_logs_compare_the_same_in_memory_and_in_the_database(tmp_path):
+    """``in_memory_limit=0`` keeps every log inside DuckDB (lazy windows); the KPI table is
+    the same as with the logs read into memory."""
+    from app import api
+
+    workspace = tmp_path / "ws.duckdb"
+    api.import_log(SAMPLES / "gewerbeanmeldung.parquet", workspace=workspace)
+    in_memory = api.compare([], workspace=workspace, proposal_dir=tmp_path)
+    in_database = api.compare([], workspace=workspace, proposal_dir=tmp_path, in_memory_limit=0)
+    assert len(in_memory.kpis) >= 6
+    pd.testing.assert_frame_equal(in_memory.kpis, in_database.kpis, check_dtype=False)
+    pd.testing.assert_frame_equal(in_memory.findings, in_database.findings)
