@@ -134,16 +134,16 @@ def analyze(
     from analyzer.detectors import NOTES, check_options, run_detectors
 
     check_options(detectors, options)  # a misspelt detector or option fails before any work
-    parts: list[Any] = []
+    parts: list[tuple[tuple[str, str], Any]] = []
     if source is not None:
         frame = read_log(source, **read_options).frame
-        parts.append(_only(frame, municipality=municipality, service=service))
+        parts = _logs_of(_only(frame, municipality=municipality, service=service))
         ws = None
     else:
         ws = Workspace(workspace or DEFAULT_WORKSPACE, read_only=True)
         for m, s, events in ws.partitions():
             if (municipality is None or m == municipality) and (service is None or s == service):
-                parts.append(events)
+                parts.append(((m, s), events))
         if not parts:
             try:
                 ws.events(municipality=municipality, service=service)  # raises, naming them
@@ -153,21 +153,18 @@ def analyze(
         found, overviews, notes = [], [], []
         drawn: dict[tuple[str, str], tuple[Any, Any]] = {}
         models: dict[tuple[str, str], str] = {}
-        for i, raw in enumerate(parts):
+        for i, (key, raw) in enumerate(parts):
             part = steps.prepare(raw)  # once: detectors, overview and maps share it
             findings = run_detectors(part, names=detectors, options=options)
             notes.extend(p for p in findings.attrs.get(NOTES, []) if p not in notes)
             found.append(findings)
-            overview = log_overview(part)
-            overviews.append(overview)
-            if maps or bpmn:
-                for key, one in _per_log(part, overview):
-                    if maps:
-                        drawn[key] = _map_with_burden(one, findings, key)
-                    if bpmn:
-                        from analyzer.discovery import bpmn_xml, discover_bpmn, discovery_log
+            overviews.append(log_overview(part))
+            if maps:
+                drawn[key] = _map_with_burden(part, findings)
+            if bpmn:
+                from analyzer.discovery import bpmn_xml, discover_bpmn, discovery_log
 
-                        models[key] = bpmn_xml(discover_bpmn(discovery_log(one)))
+                models[key] = bpmn_xml(discover_bpmn(discovery_log(part)))
             if progress is not None:
                 progress(i + 1, len(parts))
     finally:
@@ -187,34 +184,26 @@ def analyze(
     )
 
 
-def _per_log(frame: Any, overview: pd.DataFrame) -> list[tuple[tuple[str, str], Any]]:
-    """(municipality, service) and that log's events, for each log in ``frame``."""
-    import narwhals as nw
-
-    from analyzer import engine
-
-    lf = engine.as_lazy(frame)
-    columns = lf.collect_schema().names()
+def _logs_of(frame: Any) -> list[tuple[tuple[str, str], Any]]:
+    """((municipality, service), events) for each log in the Polars ``frame``, by key: a log
+    is analysed on its own, as in a workspace. A missing column or value is ``""``."""
+    keys = [c for c in (schema.MUNICIPALITY, schema.SERVICE) if c in frame.columns]
+    if not keys:
+        return [(("", ""), frame)]
+    groups = frame.partition_by(keys, as_dict=True, maintain_order=True)
     out = []
-    for rec in overview.to_dict("records"):
-        m, s = rec.get(schema.MUNICIPALITY, ""), rec.get(schema.SERVICE, "")
-        one = lf
-        if schema.MUNICIPALITY in columns:
-            one = one.filter(nw.col(schema.MUNICIPALITY) == m)
-        if schema.SERVICE in columns:
-            one = one.filter(nw.col(schema.SERVICE) == s)
-        out.append(((str(m), str(s)), one))
-    return out
+    for values, events in groups.items():
+        named = dict(zip(keys, values, strict=True))
+        key = tuple(str(named.get(c) or "") for c in (schema.MUNICIPALITY, schema.SERVICE))
+        out.append((key, events))
+    return sorted(out, key=lambda item: item[0])
 
 
-def _map_with_burden(frame: Any, findings: pd.DataFrame, key: tuple[str, str]) -> tuple:
+def _map_with_burden(frame: Any, findings: pd.DataFrame) -> tuple:
+    """The map of one log and its burden overlay (``findings``: that log's findings)."""
     from analyzer.process_map import burden_overlay, process_map
 
-    mine = findings
-    for column, value in zip((schema.MUNICIPALITY, schema.SERVICE), key, strict=True):
-        if value and column in mine.columns:
-            mine = mine[mine[column] == value]
-    return process_map(frame), burden_overlay(frame, mine)
+    return process_map(frame), burden_overlay(frame, findings)
 
 
 @dataclass(frozen=True)
@@ -473,10 +462,7 @@ def _compare_parts(
                     file=source,
                 )
             frame = frame.with_columns(pl.lit(service).alias(schema.SERVICE))
-        groups = frame.partition_by(
-            [schema.MUNICIPALITY, schema.SERVICE], as_dict=True, maintain_order=True
-        )
-        for (m, s), events in sorted(groups.items()):
+        for (m, s), events in _logs_of(frame):
             if not wanted(s):
                 continue
             if (m, s) in seen:
