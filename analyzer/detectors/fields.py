@@ -46,22 +46,27 @@ def field_rows(
     with_fields = lf.filter(~nw.col(schema.DATA_FIELDS).is_null()).select(keep)
     if lf.implementation is nw.Implementation.PANDAS:
         with_fields = engine.as_lazy(engine.to_polars(with_fields))
-    exploded = (
-        with_fields.with_columns(
+    # each distinct list of fields is split once (exports repeat a handful of lists, one per
+    # kind of step), then joined to its events: no text split per event
+    lists = with_fields.select(schema.DATA_FIELDS).unique()
+    split = engine.coded_text(
+        lists.with_columns(
             nw.col(schema.DATA_FIELDS)
             .cast(nw.String())
             .str.split(schema.DATA_FIELDS_SEPARATOR)
             .alias(FIELD)
         )
-        # rows without fields are dropped below anyway; keeping them would make the backend
+        # lists without fields are dropped below anyway; keeping them would make the backend
         # run the query above twice (DuckDB: a union of a list branch and a null branch)
         .explode(FIELD, empty_as_null=False, keep_nulls=False)
         .with_columns(nw.col(FIELD).str.strip_chars())
-        .filter(~nw.col(FIELD).is_null() & (nw.col(FIELD) != ""))
+        .filter(~nw.col(FIELD).is_null() & (nw.col(FIELD) != "")),
+        [FIELD],
     )
+    exploded = with_fields.join(split, on=schema.DATA_FIELDS, how="inner")
     if unique:
         exploded = exploded.unique([schema.EVENT_ID, FIELD], keep="any")
-    out = engine.coded_text(exploded.drop(schema.DATA_FIELDS), [FIELD])
+    out = exploded.drop(schema.DATA_FIELDS)
     # a field written once in its case has no earlier write: rules about earlier writes can
     # skip those rows before ordering the rest (about half of them in the simulated logs)
     return steps.in_shared_groups(out, [schema.CASE, FIELD]) if repeated_only else out
