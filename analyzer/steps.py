@@ -143,7 +143,8 @@ def in_order(
     the previous *remaining* event of a case is one shift away.
     """
     names = lf.collect_schema().names()
-    if SEQUENCE in names and schema.CASE in partition and list(order) == order_columns(names):
+    in_case_order = list(order) in (order_columns(names), [SEQUENCE])
+    if SEQUENCE in names and schema.CASE in partition and in_case_order:
         others = [c for c in partition if c != schema.CASE]
         if not others:
             return lf, SEQUENCE

@@ -93,7 +93,12 @@ def test_shift_holds_when_rows_are_out_of_order():
     assert later[steps.prev_name(schema.ACTIVITY)].notna().all()
 
 
-def test_shift_within_groups_with_missing_keys(backend):
+@pytest.mark.parametrize(
+    "others",
+    # two keys: sorted as columns; one categorical key: sorted as one packed integer
+    [[schema.ACTIVITY, schema.LEVEL], [schema.LEVEL]],
+)
+def test_shift_within_groups_with_missing_keys(backend, others):
     t = [datetime(2026, 1, 1, h, tzinfo=UTC) for h in range(6)]
     log = pd.DataFrame(
         {
@@ -106,7 +111,7 @@ def test_shift_within_groups_with_missing_keys(backend):
     )
     for in_memory in (True, False):
         prepared = steps.prepare(engine.on_backend(log, backend), in_memory=in_memory)
-        group = [schema.CASE, schema.ACTIVITY, schema.LEVEL]
+        group = [schema.CASE, *others]
         out = steps.running_count(
             steps.shifted(prepared, {schema.EVENT_ID: "before"}, partition=group),
             group,
@@ -114,7 +119,7 @@ def test_shift_within_groups_with_missing_keys(backend):
             "n",
         )
         rows = engine.to_pandas(out).set_index(schema.EVENT_ID).sort_index()
-        # (a, x): e1, e3, e6; (b, missing): e2, e4; (a, y): e5
+        # (a, x): e1, e3, e6; (b, missing): e2, e4; (a, y): e5 (without ACTIVITY, the same)
         before = rows["before"].astype(object).where(rows["before"].notna(), None)
         assert before.tolist() == [None, None, "e1", "e2", None, "e3"]
         assert rows["n"].tolist() == [1, 1, 2, 2, 1, 3]

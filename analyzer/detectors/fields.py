@@ -8,7 +8,7 @@ spaces; an event that lists a field twice writes it once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import narwhals as nw
 
@@ -16,7 +16,6 @@ from analyzer import engine, schema, steps
 
 #: Working column: one field name.
 FIELD = "step:field"
-_NUMBER = "step:field_number"
 
 
 def has_data_fields(lf: nw.LazyFrame) -> bool:
@@ -27,18 +26,17 @@ def has_data_fields(lf: nw.LazyFrame) -> bool:
     return bool(filled)
 
 
-def field_rows(
-    lf: nw.LazyFrame, *, keep: Sequence[str], unique: bool = True, repeated_only: bool = False
-) -> nw.LazyFrame:
+def field_rows(lf: nw.LazyFrame, *, keep: Sequence[str], unique: bool = True) -> nw.LazyFrame:
     """One row per (event, field) of the events with DATA_FIELDS: ``keep`` and :data:`FIELD`.
 
-    ``keep`` should hold CASE, EVENT_ID and the order columns. On pandas, whose string
+    ``keep`` holds CASE and what the rule compares; a prepared log's
+    :data:`~analyzer.steps.SEQUENCE` is always kept (it stands for the event and its
+    place in the case: carry it, not texts, through the windows). On pandas, whose string
     columns narwhals cannot split, the events with fields are handed to Polars first (they
     are in memory anyway). ``unique=False`` leaves an event that lists a field twice with
     two identical rows: cheaper (the deduplication is a window over every field row) where
     a window over (CASE, FIELD) follows that sees the copies side by side
-    (:func:`earlier_writes`). ``repeated_only`` keeps only the rows of (CASE, FIELD) pairs
-    with two rows or more.
+    (:func:`earlier_writes`).
     """
     # SEQUENCE (a prepared log's case order) keeps the windows over the rows cheap
     numbered = [steps.SEQUENCE] if steps.SEQUENCE in lf.collect_schema().names() else []
@@ -65,49 +63,67 @@ def field_rows(
     )
     exploded = with_fields.join(split, on=schema.DATA_FIELDS, how="inner")
     if unique:
-        exploded = exploded.unique([schema.EVENT_ID, FIELD], keep="any")
-    out = exploded.drop(schema.DATA_FIELDS)
-    # a field written once in its case has no earlier write: rules about earlier writes can
-    # skip those rows before ordering the rest (about half of them in the simulated logs)
-    return steps.in_shared_groups(out, [schema.CASE, FIELD]) if repeated_only else out
+        event = numbered[0] if numbered else schema.EVENT_ID
+        exploded = exploded.unique([event, FIELD], keep="any")
+    return exploded.drop(schema.DATA_FIELDS)
 
 
-def earlier_writes(rows: nw.LazyFrame, *, previous: Sequence[str] = ()) -> nw.LazyFrame:
-    """``rows`` (from :func:`field_rows`) with, per (case, field), the previous writer's
-    EVENT_ID, order columns and ``previous`` columns (``steps.prev_name(c)``; null for the
-    field's first write). Rows of an event that lists a field twice are written once.
+def earlier_writes(rows: nw.LazyFrame) -> nw.LazyFrame:
+    """``rows`` (from :func:`field_rows` of a prepared log) with, per (case, field), the
+    previous write's :data:`~analyzer.steps.SEQUENCE` in ``steps.prev_name(SEQUENCE)`` (null
+    for the field's first write). Rows of an event that lists a field twice are written once.
 
-    Only ``shift`` windows: an ordered ``first`` would be an ordered aggregate per row on
-    DuckDB, orders of magnitude slower.
+    Only the numbers move: the rows carry what the rule compares, and the text of the
+    events a finding names is fetched at the end (:func:`with_event_columns`).
     """
-    order = steps.order_columns(rows.collect_schema().names())
-    wanted = dict.fromkeys([schema.EVENT_ID, *order, *previous])
+    previous = steps.prev_name(steps.SEQUENCE)
     marked = steps.shifted(
-        rows, {c: steps.prev_name(c) for c in wanted}, partition=[schema.CASE, FIELD], order=order
+        rows,
+        {steps.SEQUENCE: previous},
+        partition=[schema.CASE, FIELD],
+        order=[steps.SEQUENCE],
     )
-    # a copy of a row (from field_rows(..., unique=False)) follows its original (same order
-    # keys, same values): drop it; the row after it sees the same values as the original
-    again = nw.col(steps.prev_name(schema.EVENT_ID)) == nw.col(schema.EVENT_ID)
+    # a copy of a row (from field_rows(..., unique=False)) follows its original: drop it; the
+    # row after it sees the same values as the original
+    again = nw.col(previous) == nw.col(steps.SEQUENCE)
     return marked.filter(~again.fill_null(False))
 
 
-def first_per(
-    rows: nw.LazyFrame, key: str, order: Sequence[str], *, counted: str, first: str, last: str
-) -> nw.LazyFrame:
-    """One row per ``key`` value: its first row by ``order`` (then FIELD), with the number
-    of its rows (``counted``) and the smallest and largest FIELD (``first``, ``last``).
+def earliest_sources(rows: nw.LazyFrame, *, counted: str, first: str, last: str) -> nw.LazyFrame:
+    """One row per anchor event (:data:`~analyzer.steps.SEQUENCE`) of ``rows`` (field rows
+    with the previous write's SEQUENCE, see :func:`earlier_writes`): the number of its rows
+    (``counted``), the smallest and largest FIELD (``first``, ``last``), and in
+    ``steps.prev_name(SEQUENCE)`` its earliest source (of several fields, the one whose
+    earlier write came first; a case's SEQUENCE runs in time order).
 
-    A count and a group-by, no window partitioned by ``key``.
+    A group-by over numbers: no ordering of the rows.
     """
-    if key == schema.EVENT_ID and steps.SEQUENCE in rows.collect_schema().names():
-        key = steps.SEQUENCE  # one per event as well, and a number: cheaper to sort and group
-    numbered = steps.running_count(rows, [key], [*order, FIELD], _NUMBER)
+    previous = steps.prev_name(steps.SEQUENCE)
     text = nw.col(FIELD).cast(nw.String())
-    stats = rows.group_by(key).agg(
-        nw.len().alias(counted), text.min().alias(first), text.max().alias(last)
+    return rows.group_by(steps.SEQUENCE).agg(
+        nw.len().cast(nw.Int64()).alias(counted),
+        text.min().alias(first),
+        text.max().alias(last),
+        nw.col(previous).min(),
     )
-    firsts = numbered.filter(nw.col(_NUMBER) == 1).drop(_NUMBER)
-    return firsts.join(stats, on=key, how="left").with_columns(nw.col(counted).cast(nw.Int64()))
+
+
+def with_event_columns(
+    rows: nw.LazyFrame, log: nw.LazyFrame, *, at: str, columns: Mapping[str, str]
+) -> nw.LazyFrame:
+    """``rows`` with, for each ``{column: name}``, ``column`` of the event of the prepared
+    ``log`` whose :data:`~analyzer.steps.SEQUENCE` is in ``rows``' column ``at``.
+
+    Detectors carry numbers through their windows and fetch the text of the few events
+    their findings name once, at the end.
+    """
+    source = log.select(
+        nw.col(steps.SEQUENCE).alias(at), *(nw.col(c).alias(n) for c, n in columns.items())
+    )
+    if source.implementation is not rows.implementation:
+        # field_rows hands pandas rows to Polars; the log's columns follow them
+        source = engine.as_lazy(engine.to_polars(source))
+    return rows.join(source, on=at, how="left")
 
 
 def field_list_words(count: nw.Expr, first: nw.Expr, last: nw.Expr, language: str) -> nw.Expr:

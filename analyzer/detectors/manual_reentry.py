@@ -47,10 +47,11 @@ from analyzer.detectors.base import (
 )
 from analyzer.detectors.fields import (
     earlier_writes,
+    earliest_sources,
     field_list_words,
     field_rows,
-    first_per,
     has_data_fields,
+    with_event_columns,
 )
 from analyzer.detectors.notes import inferred_note
 from analyzer.medium_lexicon import EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED, with_event_medium
@@ -89,28 +90,18 @@ def detect_manual_reentry(
             ],
         )
     columns = lf.collect_schema().names()
-    keep = anchor_columns(columns)
-    order = steps.order_columns(columns)
-    rows = field_rows(
-        lf,
-        keep=[*keep, *order, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED],
-        unique=False,
-        repeated_only=True,
-    )
-    marked = earlier_writes(
-        rows, previous=[schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED]
-    )
     p = steps.prev_name
     c = nw.col
-    repeated = marked.filter(~c(p(schema.EVENT_ID)).is_null())
-    anchors = first_per(
-        repeated,
-        schema.EVENT_ID,
-        [p(o) for o in order],
-        counted=_FIELDS,
-        first=_FIRST_FIELD,
-        last=_LAST_FIELD,
-    )
+    rows = field_rows(lf, keep=[schema.CASE], unique=False)
+    repeated = earlier_writes(rows).filter(~c(p(steps.SEQUENCE)).is_null())
+    anchors = earliest_sources(repeated, counted=_FIELDS, first=_FIRST_FIELD, last=_LAST_FIELD)
+    anchor = {x: x for x in anchor_columns(columns)}
+    source = {
+        x: p(x)
+        for x in (schema.EVENT_ID, schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED)
+    }
+    anchors = with_event_columns(anchors, lf, at=steps.SEQUENCE, columns=anchor)
+    anchors = with_event_columns(anchors, lf, at=p(steps.SEQUENCE), columns=source)
     n = c(_FIELDS)
     digital = (c(p(EVENT_MEDIUM_CLASS)) == MediumClass.DIGITAL.value).fill_null(False)
     de_fields = field_list_words(n, c(_FIRST_FIELD), c(_LAST_FIELD), "de")

@@ -52,10 +52,11 @@ from analyzer.detectors.base import (
 )
 from analyzer.detectors.fields import (
     FIELD,
+    earliest_sources,
     field_list_words,
     field_rows,
-    first_per,
     has_data_fields,
+    with_event_columns,
 )
 from analyzer.detectors.notes import missing_column_note
 from analyzer.schema import Burden
@@ -83,23 +84,17 @@ def detect_system_breaks(
     automatic = sorted(n for n in names if is_automatic(n))
     p = steps.prev_name
     if has_data_fields(lf):
-        order = steps.order_columns(columns)
-        keep = anchor_columns(columns)
         rows = field_rows(
             lf.filter(~nw.col(schema.IT_SYSTEM).is_null()),
-            keep=[*keep, *order, schema.IT_SYSTEM],
+            keep=[schema.CASE, schema.ACTIVITY, schema.IT_SYSTEM],
             # copies of a row (a field listed twice) are never system changes: same system
             unique=False,
-            repeated_only=True,
         )
         marked = steps.shifted(
             rows,
-            {
-                c: p(c)
-                for c in dict.fromkeys((schema.EVENT_ID, schema.ACTIVITY, schema.IT_SYSTEM, *order))
-            },
+            {schema.IT_SYSTEM: p(schema.IT_SYSTEM), steps.SEQUENCE: p(steps.SEQUENCE)},
             partition=[schema.CASE, FIELD],
-            order=order,
+            order=[steps.SEQUENCE],
         )
         condition = ~nw.col(p(schema.IT_SYSTEM)).is_null() & (
             nw.col(p(schema.IT_SYSTEM)) != nw.col(schema.IT_SYSTEM)
@@ -107,14 +102,13 @@ def detect_system_breaks(
         condition = condition & _undeclared(interfaces)
         if automatic:
             condition = condition & ~nw.col(schema.ACTIVITY).is_in(automatic)
-        anchors = first_per(
-            marked.filter(condition),
-            schema.EVENT_ID,
-            [p(o) for o in order],
-            counted=_FIELDS,
-            first=_FIRST_FIELD,
-            last=_LAST_FIELD,
+        anchors = earliest_sources(
+            marked.filter(condition), counted=_FIELDS, first=_FIRST_FIELD, last=_LAST_FIELD
         )
+        anchor = {c: c for c in [*anchor_columns(columns), schema.IT_SYSTEM]}
+        source = {c: p(c) for c in (schema.EVENT_ID, schema.IT_SYSTEM)}
+        anchors = with_event_columns(anchors, lf, at=steps.SEQUENCE, columns=anchor)
+        anchors = with_event_columns(anchors, lf, at=p(steps.SEQUENCE), columns=source)
         return _lazy_table(anchors, minutes_per_break)
     captures = sorted(n for n in names if is_capture(n))
     if not captures:
