@@ -50,22 +50,27 @@ def collect(frame: FrameLike) -> nw.DataFrame:
 _LARGE_RESULT = 100_000
 
 
-def to_pandas(frame: FrameLike) -> pd.DataFrame:
+def to_pandas(frame: FrameLike, *, categorical: bool = False) -> pd.DataFrame:
     """Run ``frame`` and return a pandas DataFrame; meant for small results only.
 
     Categorical columns (text of a log in memory, see :func:`in_memory_in_order`) come back
-    as plain text, so results look the same whatever backend computed them.
+    as plain text, so results look the same whatever backend computed them; with
+    ``categorical`` as pandas categoricals (findings' label columns, whose texts repeat).
     """
     if isinstance(frame, pd.DataFrame):
         return frame
+
+    def converted(part):
+        return (part if categorical else _plain_text(part)).to_pandas()
+
     data = collect(frame).to_polars()
     if data.height < _LARGE_RESULT:
-        return _plain_text(data).to_pandas()
+        return converted(data)
     # column by column, each Polars column dropped once converted: a large result (a
     # million findings with their sentences) is never held twice in full
     columns = {}
     for name in data.columns:
-        columns[name] = _plain_text(data.select(name)).to_pandas()[name]
+        columns[name] = converted(data.select(name))[name]
         data = data.drop(name)
     return pd.DataFrame(columns)
 

@@ -563,6 +563,22 @@ FINDING_COLUMNS: tuple[str, ...] = (
     FINDING_EVIDENCE_EN,
     FINDING_INFERRED,
 )
+#: Findings columns whose values repeat (a million findings of one detector repeat a few
+#: hundred sentences): pandas categoricals with sorted categories; the other text columns
+#: (case and event ids) are plain text.
+FINDING_LABEL_COLUMNS: tuple[str, ...] = (
+    FINDING_DETECTOR,
+    FINDING_BURDEN,
+    FINDING_RULE,
+    FINDING_SEVERITY,
+    MUNICIPALITY,
+    SERVICE,
+    ACTIVITY,
+    ORG_UNIT,
+    LEVEL,
+    FINDING_EVIDENCE,
+    FINDING_EVIDENCE_EN,
+)
 
 # --- harmonised steps, costs and benchmarks ----------------------------------------------------
 # (analyzer.harmonisation, analyzer.cost_model, analyzer.benchmark)

@@ -21,7 +21,7 @@ drops them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import narwhals as nw
 
@@ -289,6 +289,7 @@ def known_changes(lf: nw.LazyFrame, column: str, *, carry: Sequence[str] = ()) -
     hides a change: ``A, ?, B`` is one change (at B), ``A, ?, A`` none. Each row is the first
     event with the new value; ``prev_name(c)`` holds the previous known event's values for
     ``column``, EVENT_ID, ACTIVITY, TIMESTAMP and ``carry``.
+
     """
     previous = list(
         dict.fromkeys([column, schema.EVENT_ID, schema.ACTIVITY, schema.TIMESTAMP, *carry])
@@ -297,6 +298,24 @@ def known_changes(lf: nw.LazyFrame, column: str, *, carry: Sequence[str] = ()) -
     return with_previous(known, previous).filter(
         ~nw.col(prev_name(column)).is_null() & (nw.col(prev_name(column)) != nw.col(column))
     )
+
+
+def with_event_columns(
+    rows: nw.LazyFrame, log: nw.LazyFrame, *, at: str, columns: Mapping[str, str]
+) -> nw.LazyFrame:
+    """``rows`` with, for each ``{column: name}``, ``column`` of the event of the prepared
+    ``log`` whose :data:`SEQUENCE` is in ``rows``' column ``at``.
+
+    Detectors carry numbers through their windows and fetch the text of the few events
+    their findings name once, at the end.
+    """
+    source = log.select(
+        nw.col(SEQUENCE).alias(at), *(nw.col(c).alias(n) for c, n in columns.items())
+    )
+    if source.implementation is not rows.implementation:
+        # rows handed from pandas to Polars (field_rows): the log's columns follow them
+        source = engine.as_lazy(engine.to_polars(source))
+    return rows.join(source, on=at, how="left")
 
 
 def in_shared_groups(lf: nw.LazyFrame, keys: Sequence[str]) -> nw.LazyFrame:

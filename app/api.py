@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer import engine, schema, steps
+from analyzer.detectors.base import concat_findings
 from analyzer.findings_summary import findings_by_detector
 from analyzer.log_summary import attribute_coverage, log_overview
 from analyzer.problems import Problem, error
@@ -170,8 +171,7 @@ def analyze(
     finally:
         if ws is not None:
             ws.close()
-    findings = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
-    findings.attrs = {}
+    findings = concat_findings(found)
     cases = pd.concat(overviews, ignore_index=True)
     cases = cases[[c for c in (schema.MUNICIPALITY, schema.SERVICE, "cases") if c in cases]]
     return Analysis(
@@ -357,18 +357,12 @@ def compare(
         ranking=ranking,
         best_practice=explained,
         unmapped=open_table,
-        findings=_concat_findings(found_all),
+        findings=concat_findings(found_all),
         harmonised=harmonised,
         proposals=tuple(proposals),
         edition=edition,
         notes=tuple(notes),
     )
-
-
-def _concat_findings(tables: list[pd.DataFrame]) -> pd.DataFrame:
-    found = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    found.attrs = {}
-    return found
 
 
 def _step_mappings_by_catalogue(paths: Sequence[str | Path], read: Callable[..., Any]) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer import schema
+from analyzer.detectors.base import typed_findings
 from app import api
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
@@ -20,7 +21,8 @@ def test_a_file_of_several_municipalities_is_analysed_log_by_log(tmp_path):
     for town in ("Musterdorf", "Musterstadt"):
         alone = api.analyze(SAMPLES / "wohngeld.parquet", municipality=town, maps=True)
         mine = whole.findings[whole.findings[schema.MUNICIPALITY] == town]
-        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone.findings)
+        # a part of a findings table keeps the categories of the whole; re-typed, it has its own
+        pd.testing.assert_frame_equal(typed_findings(mine), alone.findings)
         dfg, _overlay = whole.maps[(town, "Wohngeld")]
         pd.testing.assert_frame_equal(dfg.edges, alone.maps[(town, "Wohngeld")][0].edges)
         assert dfg.cases == int(alone.cases["cases"].iloc[0])

@@ -18,7 +18,7 @@ from analyzer.detectors import (
     detector_notes,
     run_detectors,
 )
-from analyzer.detectors.base import concat_findings, empty_findings
+from analyzer.detectors.base import concat_findings, empty_findings, typed_findings
 from analyzer.problems import InputError
 from analyzer.scoring import false_findings, missed_labels, score_findings
 from tests.test_detectors_data import LOG as DATA_LOG
@@ -66,6 +66,24 @@ def test_run_detectors_is_the_union_of_the_detectors(backend):
         everything, concat_findings(d.function(log) for d in DETECTORS.values())
     )
     assert "handovers" in set(everything[F.FINDING_DETECTOR])
+
+
+def test_findings_code_repeated_texts_and_keep_ids_as_text(backend):
+    found = run_detectors(on(DATA_LOG, backend))
+    assert len(found)
+    for column in F.FINDING_COLUMNS:
+        dtype = found[column].dtype
+        if column in F.FINDING_LABEL_COLUMNS:
+            # categories: exactly the texts present, sorted, whichever backend built them
+            present = sorted(found[column].dropna().unique())
+            assert isinstance(dtype, pd.CategoricalDtype), column
+            assert list(dtype.categories) == present, column
+        elif column not in (F.FINDING_MINUTES_LOST, F.FINDING_INFERRED):
+            assert dtype == pd.StringDtype(na_value=float("nan")), column
+    # a part keeps the whole's categories until it is typed again
+    part = found[found[F.FINDING_DETECTOR] == "media_breaks"]
+    assert len(part[F.FINDING_DETECTOR].cat.categories) > 1
+    assert list(typed_findings(part)[F.FINDING_DETECTOR].cat.categories) == ["media_breaks"]
 
 
 def test_names_and_options(backend):

@@ -18,7 +18,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from analyzer import schema
+from analyzer import engine, schema
 from analyzer.problems import Problem
 
 #: Key of ``DataFrame.attrs`` holding the notes (warnings) a detector run produced, e.g. that
@@ -48,7 +48,8 @@ def empty_findings() -> pd.DataFrame:
 
 def typed_findings(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with exactly FINDING_COLUMNS in order and their dtypes (columns that have
-    them already are not copied)."""
+    them already are not copied): FINDING_LABEL_COLUMNS categorical with sorted categories,
+    the other text columns plain text."""
     n = len(table)
     columns = {}
     for column in schema.FINDING_COLUMNS:
@@ -56,6 +57,9 @@ def typed_findings(table: pd.DataFrame) -> pd.DataFrame:
             values = table[column].reset_index(drop=True)
         else:
             values = pd.Series([None] * n, dtype=object)
+        if column in _LABELS:
+            columns[column] = _labels(values)
+            continue
         if column == schema.FINDING_MINUTES_LOST:
             target = np.dtype("float64")
         elif column == schema.FINDING_INFERRED:
@@ -66,6 +70,23 @@ def typed_findings(table: pd.DataFrame) -> pd.DataFrame:
             target = _TEXT
         columns[column] = values if values.dtype == target else values.astype(target)
     return pd.DataFrame(columns, index=range(n))
+
+
+_LABELS = frozenset(schema.FINDING_LABEL_COLUMNS)
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """``values`` as a categorical whose categories are exactly its distinct texts, sorted
+    (the same findings have the same dtype however they were built)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.cat.remove_unused_categories()
+    else:
+        values = values.astype(_TEXT).astype("category")
+    present = values.cat.categories
+    categories = pd.Index(sorted(str(v) for v in present), dtype=_TEXT)
+    if present.dtype == categories.dtype and present.equals(categories):
+        return values
+    return values.cat.set_categories(categories)
 
 
 def findings_table(
@@ -333,16 +354,22 @@ def lazy_findings(
     keyed = lf.with_columns(e.alias(_SORT_PREFIX + c) for c, e in keys.items()).sort(
         sort_names, nulls_last=False
     )
+    # repeated texts coded where the backend codes text (each batch of sentences becomes
+    # codes as it is built; a million findings hold a few hundred distinct sentences)
+    label = engine.label_dtype(lf)
     columns = []
     for column in schema.FINDING_COLUMNS:
         if column in keys:
-            columns.append(nw.col(_SORT_PREFIX + column).alias(column))
+            expr = nw.col(_SORT_PREFIX + column)
         elif column in given:
-            columns.append(given[column].alias(column))
+            expr = given[column]
         elif column in present:
-            columns.append(nw.col(column).cast(nw.String()).alias(column))
+            expr = nw.col(column).cast(nw.String())
         else:
-            columns.append(nw.lit(None, nw.String()).alias(column))
+            expr = nw.lit(None, nw.String())
+        if column in _LABELS:
+            expr = expr.cast(label)
+        columns.append(expr.alias(column))
     return keyed.select(columns)
 
 
@@ -352,6 +379,4 @@ def collect_findings(lazy: nw.LazyFrame) -> pd.DataFrame:
     :func:`lazy_findings` has the backend sort (in the order of :func:`sort_findings`), so
     large tables never go through a pandas sort.
     """
-    from analyzer import engine
-
-    return typed_findings(engine.to_pandas(lazy))
+    return typed_findings(engine.to_pandas(lazy, categorical=True))

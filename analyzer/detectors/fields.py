@@ -8,7 +8,7 @@ spaces; an event that lists a field twice writes it once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import narwhals as nw
 
@@ -74,7 +74,7 @@ def earlier_writes(rows: nw.LazyFrame) -> nw.LazyFrame:
     for the field's first write). Rows of an event that lists a field twice are written once.
 
     Only the numbers move: the rows carry what the rule compares, and the text of the
-    events a finding names is fetched at the end (:func:`with_event_columns`).
+    events a finding names is fetched at the end (:func:`analyzer.steps.with_event_columns`).
     """
     previous = steps.prev_name(steps.SEQUENCE)
     marked = steps.shifted(
@@ -106,24 +106,6 @@ def earliest_sources(rows: nw.LazyFrame, *, counted: str, first: str, last: str)
         text.max().alias(last),
         nw.col(previous).min(),
     )
-
-
-def with_event_columns(
-    rows: nw.LazyFrame, log: nw.LazyFrame, *, at: str, columns: Mapping[str, str]
-) -> nw.LazyFrame:
-    """``rows`` with, for each ``{column: name}``, ``column`` of the event of the prepared
-    ``log`` whose :data:`~analyzer.steps.SEQUENCE` is in ``rows``' column ``at``.
-
-    Detectors carry numbers through their windows and fetch the text of the few events
-    their findings name once, at the end.
-    """
-    source = log.select(
-        nw.col(steps.SEQUENCE).alias(at), *(nw.col(c).alias(n) for c, n in columns.items())
-    )
-    if source.implementation is not rows.implementation:
-        # field_rows hands pandas rows to Polars; the log's columns follow them
-        source = engine.as_lazy(engine.to_polars(source))
-    return rows.join(source, on=at, how="left")
 
 
 def field_list_words(count: nw.Expr, first: nw.Expr, last: nw.Expr, language: str) -> nw.Expr:

@@ -51,7 +51,6 @@ from analyzer.detectors.fields import (
     field_list_words,
     field_rows,
     has_data_fields,
-    with_event_columns,
 )
 from analyzer.detectors.notes import inferred_note
 from analyzer.medium_lexicon import EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED, with_event_medium
@@ -100,8 +99,8 @@ def detect_manual_reentry(
         x: p(x)
         for x in (schema.EVENT_ID, schema.ACTIVITY, EVENT_MEDIUM_CLASS, EVENT_MEDIUM_INFERRED)
     }
-    anchors = with_event_columns(anchors, lf, at=steps.SEQUENCE, columns=anchor)
-    anchors = with_event_columns(anchors, lf, at=p(steps.SEQUENCE), columns=source)
+    anchors = steps.with_event_columns(anchors, lf, at=steps.SEQUENCE, columns=anchor)
+    anchors = steps.with_event_columns(anchors, lf, at=p(steps.SEQUENCE), columns=source)
     n = c(_FIELDS)
     digital = (c(p(EVENT_MEDIUM_CLASS)) == MediumClass.DIGITAL.value).fill_null(False)
     de_fields = field_list_words(n, c(_FIRST_FIELD), c(_LAST_FIELD), "de")

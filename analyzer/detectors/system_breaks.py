@@ -56,7 +56,6 @@ from analyzer.detectors.fields import (
     field_list_words,
     field_rows,
     has_data_fields,
-    with_event_columns,
 )
 from analyzer.detectors.notes import missing_column_note
 from analyzer.schema import Burden
@@ -107,8 +106,8 @@ def detect_system_breaks(
         )
         anchor = {c: c for c in [*anchor_columns(columns), schema.IT_SYSTEM]}
         source = {c: p(c) for c in (schema.EVENT_ID, schema.IT_SYSTEM)}
-        anchors = with_event_columns(anchors, lf, at=steps.SEQUENCE, columns=anchor)
-        anchors = with_event_columns(anchors, lf, at=p(steps.SEQUENCE), columns=source)
+        anchors = steps.with_event_columns(anchors, lf, at=steps.SEQUENCE, columns=anchor)
+        anchors = steps.with_event_columns(anchors, lf, at=p(steps.SEQUENCE), columns=source)
         return _lazy_table(anchors, minutes_per_break)
     captures = sorted(n for n in names if is_capture(n))
     if not captures:
