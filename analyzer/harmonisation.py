@@ -561,7 +561,9 @@ def _step_expr(table: Mapping[str, str]) -> nw.Expr:
         label: (OWN_STEP_PREFIX + label if step == NOT_IN_CATALOGUE else step)
         for label, step in table.items()
     }
-    return nw.col(schema.ACTIVITY).replace_strict(values, default=None, return_dtype=nw.String)
+    # as text: a log's enum column (see engine.in_memory_in_order) refuses labels it lacks
+    activity = nw.col(schema.ACTIVITY).cast(nw.String())
+    return activity.replace_strict(values, default=None, return_dtype=nw.String)
 
 
 def unmapped_labels(

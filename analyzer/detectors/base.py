@@ -254,10 +254,12 @@ def words(*parts: str | nw.Expr) -> nw.Expr:
 def labelled(expr: nw.Expr, labels: Mapping[str, str]) -> nw.Expr:
     """``expr`` replaced by its label where ``labels`` has one, else unchanged (null stays)."""
     keys = [str(k) for k in labels]
-    named = expr.replace_strict(
+    # as text: a log's enum column (see engine.in_memory_in_order) refuses keys it lacks
+    value = expr.cast(nw.String())
+    named = value.replace_strict(
         {str(k): v for k, v in labels.items()}, default="?", return_dtype=nw.String()
     )
-    return nw.when(expr.is_in(keys)).then(named).otherwise(expr.cast(nw.String()))
+    return nw.when(value.is_in(keys)).then(named).otherwise(value)
 
 
 def number_text(expr: nw.Expr, *, comma: bool) -> nw.Expr:
