@@ -301,6 +301,7 @@ def id_list(*ids: nw.Expr) -> nw.Expr:
 
 
 _SORT_PREFIX = "step:sort:"
+_OUT_PREFIX = "step:finding:"
 
 
 def lazy_findings(
@@ -319,8 +320,8 @@ def lazy_findings(
     """The rows of ``lf`` (one per anchor event) as findings, still lazy: FINDING_COLUMNS.
 
     Anchor columns the log lacks (MUNICIPALITY, SERVICE, ORG_UNIT, LEVEL) are null. The rows
-    come in the order of :func:`sort_findings`, sorted on the short key columns before the
-    sentences are built (a projection keeps the order of the sorted rows on every backend).
+    come in the order of :func:`sort_findings`. FINDING_LABEL_COLUMNS are coded
+    (:func:`analyzer.engine.label_dtype`) where the backend codes text.
     """
     present = set(lf.collect_schema().names())
 
@@ -340,8 +341,6 @@ def lazy_findings(
         schema.FINDING_EVIDENCE_EN: evidence_en,
         schema.FINDING_INFERRED: value(inferred, nw.Boolean()),
     }
-    # sort on the narrow keys before the sentences are built: the backend then moves short
-    # rows, not long texts, through its sort
     keys = {}
     for column in SORT_KEYS:
         if column == schema.FINDING_DETECTOR:
@@ -353,15 +352,10 @@ def lazy_findings(
         else:
             keys[column] = nw.lit(None, nw.String())
     sort_names = [_SORT_PREFIX + c for c in keys]
-    keyed = lf.with_columns(e.alias(_SORT_PREFIX + c) for c, e in keys.items()).sort(
-        sort_names, nulls_last=False
-    )
-    # repeated texts coded where the backend codes text (each batch of sentences becomes
-    # codes as it is built; a million findings hold a few hundred distinct sentences)
     label = engine.label_dtype(lf)
-    columns = []
-    for column in schema.FINDING_COLUMNS:
-        if column in keys:
+
+    def output(column: str, *, sorted_keys: bool) -> nw.Expr:
+        if sorted_keys and column in keys:
             expr = nw.col(_SORT_PREFIX + column)
         elif column in given:
             expr = given[column]
@@ -369,10 +363,25 @@ def lazy_findings(
             expr = nw.col(column).cast(nw.String())
         else:
             expr = nw.lit(None, nw.String())
-        if column in _LABELS:
-            expr = expr.cast(label)
-        columns.append(expr.alias(column))
-    return keyed.select(columns)
+        return expr.cast(label) if column in _LABELS else expr
+
+    if label != nw.String():
+        # the backend codes repeated texts: each batch of sentences becomes codes as it is
+        # built (a million findings hold a few hundred distinct sentences), and the sort
+        # moves codes, not texts
+        built = lf.with_columns(
+            *(output(c, sorted_keys=False).alias(_OUT_PREFIX + c) for c in schema.FINDING_COLUMNS),
+            *(e.alias(_SORT_PREFIX + c) for c, e in keys.items()),
+        )
+        return built.sort(sort_names, nulls_last=False).select(
+            nw.col(_OUT_PREFIX + c).alias(c) for c in schema.FINDING_COLUMNS
+        )
+    # sort on the narrow keys before the sentences are built: the backend then moves short
+    # rows, not long texts, through its sort (a projection keeps the order of the sorted rows)
+    keyed = lf.with_columns(e.alias(_SORT_PREFIX + c) for c, e in keys.items()).sort(
+        sort_names, nulls_last=False
+    )
+    return keyed.select(output(c, sorted_keys=True).alias(c) for c in schema.FINDING_COLUMNS)
 
 
 def collect_findings(lazy: nw.LazyFrame) -> pd.DataFrame:
