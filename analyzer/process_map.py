@@ -278,21 +278,13 @@ def _case_variants(lf: nw.LazyFrame) -> nw.LazyFrame:
     """One row per case: CASE, the variant key, length, first and last TIMESTAMP (lazy)."""
     activities = lf.select(schema.ACTIVITY).unique().collect()[schema.ACTIVITY].to_list()
     order = steps.order_columns(lf.collect_schema().names())
-    per_event = steps.running_count(lf, [schema.CASE], order, steps.POSITION).select(
-        schema.CASE,
-        schema.TIMESTAMP,
-        steps.POSITION,
-        *(
-            nw.col(schema.ACTIVITY)
-            .replace_strict(
-                {a: _activity_number(a, family) for a in activities},
-                default=0,
-                return_dtype=nw.Int64(),
-            )
-            .alias(f"w{family}")
-            for family in (1, 2)
-        ),
-    )
+    weights = {
+        f"w{family}": {a: _activity_number(a, family) for a in activities} for family in (1, 2)
+    }
+    numbered = steps.running_count(lf, [schema.CASE], order, steps.POSITION)
+    per_event = engine.with_mapped(
+        numbered, schema.ACTIVITY, weights, default=0, dtype=nw.Int64()
+    ).select(schema.CASE, schema.TIMESTAMP, steps.POSITION, *weights)
     # One column per round: an expression that used the previous round twice would be
     # copied into the query twice per round (2**rounds copies of the window).
     for i, constants in enumerate(zip(*_POSITION_CONSTANTS, strict=True)):
