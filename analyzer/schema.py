@@ -566,18 +566,10 @@ FINDING_COLUMNS: tuple[str, ...] = (
 #: Findings columns whose values repeat (a million findings of one detector repeat a few
 #: hundred sentences): pandas categoricals with sorted categories; the other text columns
 #: (case and event ids) are plain text.
-FINDING_LABEL_COLUMNS: tuple[str, ...] = (
-    FINDING_DETECTOR,
-    FINDING_BURDEN,
-    FINDING_RULE,
-    FINDING_SEVERITY,
-    MUNICIPALITY,
-    SERVICE,
-    ACTIVITY,
-    ORG_UNIT,
-    LEVEL,
-    FINDING_EVIDENCE,
-    FINDING_EVIDENCE_EN,
+FINDING_LABEL_COLUMNS: tuple[str, ...] = tuple(
+    c
+    for c in FINDING_COLUMNS
+    if c not in (CASE, FINDING_EVENT_ID, FINDING_EVENT_IDS, FINDING_MINUTES_LOST, FINDING_INFERRED)
 )
 
 # --- harmonised steps, costs and benchmarks ----------------------------------------------------

@@ -289,7 +289,6 @@ def known_changes(lf: nw.LazyFrame, column: str, *, carry: Sequence[str] = ()) -
     hides a change: ``A, ?, B`` is one change (at B), ``A, ?, A`` none. Each row is the first
     event with the new value; ``prev_name(c)`` holds the previous known event's values for
     ``column``, EVENT_ID, ACTIVITY, TIMESTAMP and ``carry``.
-
     """
     previous = list(
         dict.fromkeys([column, schema.EVENT_ID, schema.ACTIVITY, schema.TIMESTAMP, *carry])
