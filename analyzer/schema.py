@@ -572,8 +572,8 @@ FINDING_LABEL_COLUMNS: tuple[str, ...] = tuple(
     if c not in (CASE, FINDING_EVENT_ID, FINDING_EVENT_IDS, FINDING_MINUTES_LOST, FINDING_INFERRED)
 )
 
-# --- harmonised steps, costs and benchmarks ----------------------------------------------------
-# (analyzer.harmonisation, analyzer.cost_model, analyzer.benchmark)
+# --- harmonised steps, costs and comparisons ---------------------------------------------------
+# (analyzer.harmonisation, analyzer.cost_model, analyzer.comparison)
 
 #: The reference step an activity label is mapped to (a step id of a reference catalogue,
 #: analyzer/data/reference_steps), added by harmonisation.apply_step_mapping.
@@ -630,7 +630,7 @@ CITIZEN_EUROS_PER_CASE = "citizen:euros_per_case"
 CITIZEN_HOURS_PER_YEAR = "citizen:hours_per_year"
 CITIZEN_EUROS_PER_YEAR = "citizen:euros_per_year"
 
-# Benchmark KPIs, one row per municipality and service (benchmark.kpi_table).
+# Benchmark KPIs, one row per municipality and service (comparison.kpi_table).
 KPI_CASES = "kpi:cases"
 KPI_THROUGHPUT_MEDIAN_DAYS = "kpi:throughput_median_days"
 KPI_THROUGHPUT_P90_DAYS = "kpi:throughput_p90_days"
@@ -650,7 +650,7 @@ KPI_FITNESS = "kpi:fitness"  # fitness against the reference process (0..1)
 KPI_PEER_GROUP = "kpi:peer_group"
 KPI_SIZE = "kpi:size"  # the size the peer group is formed by (e.g. inhabitants)
 
-# Rankings (benchmark.rank_within_peers): one row per municipality, service and KPI.
+# Rankings (comparison.rank_within_peers): one row per municipality, service and KPI.
 RANK_KPI = "rank:kpi"  # the KPI column ranked
 RANK_KPI_NAME = "rank:kpi_name"  # its German name, for people reading the table
 RANK_VALUE = "rank:value"
@@ -660,7 +660,7 @@ RANK_BEST_VALUE = "rank:best_value"
 RANK_BEST_MUNICIPALITY = "rank:best_municipality"
 RANK_SCORE = "rank:score"  # mean rank over the KPIs (overall ranking)
 
-# Directly-follows edges and variants compared between municipalities (benchmark).
+# Directly-follows edges and variants compared between municipalities (comparison).
 EDGE_SOURCE = "edge:source"  # START_STEP for the first step of a case
 EDGE_TARGET = "edge:target"  # END_STEP after the last step of a case
 EDGE_COUNT = "edge:count"  # times the edge occurs

@@ -2,7 +2,7 @@
 
 A case's throughput time is the time from its earliest start (START_TIMESTAMP where the log
 has one, else TIMESTAMP) to its latest TIMESTAMP. For the citizen it is the time waited for
-the decision; for the benchmark it is the first KPI. Pure and lazy on every backend.
+the decision; for the comparison of municipalities it is the first KPI. Pure and lazy on every backend.
 """
 
 from __future__ import annotations

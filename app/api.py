@@ -213,9 +213,9 @@ class Comparison:
     Every table carries ``cost:edition``: the Destatis tables (and overrides) the costs use.
     """
 
-    kpis: pd.DataFrame  # benchmark.kpi_table rows + RANK and RANK_SCORE of the overall ranking
-    ranks: pd.DataFrame  # benchmark.rank_within_peers: each KPI ranked in its peer group
-    ranking: pd.DataFrame  # benchmark.overall_ranking: the mean rank over the KPIs
+    kpis: pd.DataFrame  # comparison.kpi_table rows + RANK and RANK_SCORE of the overall ranking
+    ranks: pd.DataFrame  # comparison.rank_within_peers: each KPI ranked in its peer group
+    ranking: pd.DataFrame  # comparison.overall_ranking: the mean rank over the KPIs
     best_practice: pd.DataFrame  # one row per sentence: what differs from the best peer
     unmapped: pd.DataFrame  # labels without a confirmed step, with the best suggestion
     findings: pd.DataFrame  # the detectors' findings the KPIs count (schema.FINDING_COLUMNS)
@@ -263,7 +263,7 @@ def compare(
     for the comparison (:func:`analyzer.steps.prepare`); larger logs are compared inside the
     workspace database.
     """
-    from analyzer import benchmark, harmonisation
+    from analyzer import comparison, harmonisation
     from analyzer.detectors import NOTES, run_detectors
     from connectors.cost_settings import default_cost_settings, read_cost_settings
     from connectors.peer_sizes import read_sizes
@@ -321,8 +321,8 @@ def compare(
                     **harmonisation.activity_costing_from_catalogue(catalogue),
                     **activities,
                 }
-                behaviours[(m, s)] = benchmark.behaviour(events, activity_column=column)
-            table = benchmark.kpi_table(
+                behaviours[(m, s)] = comparison.behaviour(events, activity_column=column)
+            table = comparison.kpi_table(
                 events,
                 findings=found,
                 tables=settings.tables,
@@ -339,9 +339,9 @@ def compare(
     finally:
         if ws is not None:
             ws.close()
-    kpis = benchmark.assign_peer_groups(pd.concat(kpi_rows, ignore_index=True), sizes=sizes or None)
-    ranks = benchmark.rank_within_peers(kpis)
-    ranking = benchmark.overall_ranking(ranks)
+    kpis = comparison.assign_peer_groups(pd.concat(kpi_rows, ignore_index=True), sizes=sizes or None)
+    ranks = comparison.rank_within_peers(kpis)
+    ranking = comparison.overall_ranking(ranks)
     ranking[schema.COST_EDITION] = edition
     keys = [schema.MUNICIPALITY, schema.SERVICE]
     kpis = kpis.merge(ranking[[*keys, schema.RANK_SCORE, schema.RANK]], on=keys, how="left")
@@ -485,9 +485,9 @@ def _explanations(
     *,
     top: int,
 ) -> pd.DataFrame:
-    """One row per sentence of :func:`analyzer.benchmark.explain_difference` for every
+    """One row per sentence of :func:`analyzer.comparison.explain_difference` for every
     municipality and service (compared with its best peer)."""
-    from analyzer.benchmark import best_peer, explain_difference
+    from analyzer.comparison import best_peer, explain_difference
     from analyzer.harmonisation import step_names
 
     rows = []

@@ -1,4 +1,4 @@
-"""``amtsweg compare``: municipalities benchmarked against each other, in the terminal and a file.
+"""``amtsweg compare``: municipalities compared with each other, in the terminal and a file.
 
 Files or a workspace; each municipality's log is analysed on its own, only the aggregates are
 compared. Without a confirmed step mapping the comparison uses the KPIs that need no
@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from analyzer import schema
-from analyzer.benchmark import KPI_NAMES, format_kpi
+from analyzer.comparison import KPI_NAMES, format_kpi
 from analyzer.problems import error
 from app.cli import cli
 from app.commands.common import console, language, number, progress, quiet, say, warn
@@ -73,7 +73,7 @@ def compare_command(
     top: int = typer.Option(3, "--top", help="so viele Unterschiede je Art / differences"),
 ) -> None:
     """Kommunen vergleichen: Kennzahlen, Kosten je Fall, Rangfolge, was die Besten anders
-    machen / benchmark municipalities: KPIs, cost per case, ranking, what the best do
+    machen / compare municipalities: KPIs, cost per case, ranking, what the best do
     differently."""
     from app import api
     from connectors.findings_files import FORMATS
@@ -193,7 +193,7 @@ def show_comparison(result, *, top_sentences: int | None = None) -> None:
 
 def kpi_table(kpis: pd.DataFrame, *, service: str) -> Table:
     """Municipalities as rows, the main KPIs as columns; the best value of each in bold."""
-    from analyzer.benchmark import HIGHER_IS_BETTER, LOWER_IS_BETTER
+    from analyzer.comparison import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
     de = language() == "de"
     lang = "de" if de else "en"

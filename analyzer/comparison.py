@@ -1,4 +1,4 @@
-"""Benchmarking municipalities: KPIs per 1,000 cases, peer groups, rankings, best practice.
+"""Comparing municipalities: KPIs per 1,000 cases, peer groups, rankings, best practice.
 
 :func:`kpi_table` computes one row per municipality and service (definitions below);
 :func:`assign_peer_groups` groups municipalities by size; :func:`rank_within_peers` ranks
@@ -647,7 +647,7 @@ def _one(lf: nw.LazyFrame, municipality: str, service: str | None) -> nw.LazyFra
         raise InputError(
             [
                 problem(
-                    "benchmark.no_events",
+                    "comparison.no_events",
                     "keine Ereignisse für diese Kommune/Leistung",
                     "no events for this municipality/service",
                     column=schema.MUNICIPALITY,
@@ -704,7 +704,7 @@ def best_peer(
         raise InputError(
             [
                 problem(
-                    "benchmark.not_ranked",
+                    "comparison.not_ranked",
                     "Kommune nicht in der Rangfolge",
                     "municipality not in the ranking",
                     column=schema.MUNICIPALITY,

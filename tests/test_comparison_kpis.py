@@ -25,7 +25,7 @@ import polars as pl
 import pytest
 
 from analyzer import engine, process_map, schema
-from analyzer.benchmark import (
+from analyzer.comparison import (
     ALL_PEERS,
     assign_peer_groups,
     best_practice,
@@ -172,7 +172,7 @@ def test_media_breaks_are_changes_of_medium_counted_once():
     system breaks are re-entries, counted as such), a burden at one event once. m1's event 2
     is found by both detectors, event 3 twice by media_breaks: 2 media breaks; m2's event 8
     by system_breaks only. Without the detector column every media break counts (3)."""
-    from analyzer.benchmark import MEDIA_BREAK_DETECTOR
+    from analyzer.comparison import MEDIA_BREAK_DETECTOR
     from analyzer.detectors import DETECTORS
 
     assert DETECTORS[MEDIA_BREAK_DETECTOR].burden == "media_break"
