@@ -1,0 +1,79 @@
+"""The mapping file: which source column is which canonical column, and what its values mean.
+
+A mapping is a small TOML file a user can read and edit (``amtsweg map FILE`` proposes one)::
+
+    # Amtsweg-Zuordnung / mapping for export.csv
+    [source]                 # optional reading hints (all optional)
+    format = "csv"           # csv | excel | parquet | xes | ocel | sql
+    delimiter = ";"
+    encoding = "cp1252"
+    decimal = ","
+    sheet = "Vorgänge"       # Excel: name, or position counting from 1
+    timezone = "Europe/Berlin"
+    object_type = "Antrag"   # OCEL
+    header_row = 3           # line/row of the header when detection picks the wrong one
+    [columns]                # canonical key = source column
+    case = "Aktenzeichen"
+    activity = "Tätigkeit"
+    timestamp = "Zeitpunkt"
+    medium = "Kanal"
+    [values.medium]          # source value = canonical value
+    "Papier" = "paper"
+    [constants]              # canonical key = value for every event
+    level = "municipality"
+    [drop]                   # source columns not to import (e.g. personal data)
+    columns = ["Name", "Geburtsdatum"]
+    unmapped = false         # true: drop every column not named under [columns]
+
+The keys are the short ``Field.key`` names of :mod:`analyzer.schema`. :func:`read_mapping`
+checks everything before any work is done (a typo like ``activty`` names the line and the
+closest valid key); :func:`apply_mapping` renames, maps values, adds constants and drops
+columns, and refuses a mapping that names a column the file does not have.
+
+:func:`propose_mapping` recognises columns from their headers (``Field.headers``, compared
+case-insensitively, then with umlauts and punctuation normalised, then by similarity) and
+from their values (media and government levels via :mod:`analyzer.vocabulary`, timestamps
+via :mod:`connectors.timestamps`). Every decision is recorded as a :class:`Recognition` so the
+written file and ``amtsweg map`` say how each column was recognised and which were not.
+"""
+
+from connectors.mapping.applying import apply_mapping
+from connectors.mapping.checking import mapping_from_dict, read_mapping
+from connectors.mapping.model import (
+    COLUMN_KEYS,
+    DROP_KEYS,
+    FORMATS,
+    HOW,
+    SECTIONS,
+    SOURCE_KEYS,
+    STRONG,
+    Mapping,
+    Recognition,
+    SourceHints,
+    default_mapping_path,
+    mapping_names,
+)
+from connectors.mapping.proposal import automatic_mapping, propose_mapping
+from connectors.mapping.writing import mapping_text, write_mapping
+
+__all__ = [
+    "COLUMN_KEYS",
+    "DROP_KEYS",
+    "FORMATS",
+    "HOW",
+    "SECTIONS",
+    "SOURCE_KEYS",
+    "STRONG",
+    "Mapping",
+    "Recognition",
+    "SourceHints",
+    "apply_mapping",
+    "automatic_mapping",
+    "default_mapping_path",
+    "mapping_from_dict",
+    "mapping_names",
+    "mapping_text",
+    "propose_mapping",
+    "read_mapping",
+    "write_mapping",
+]

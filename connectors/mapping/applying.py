@@ -1,0 +1,156 @@
+"""Applying a mapping to a frame: rename, map values, add constants, drop columns."""
+
+from __future__ import annotations
+
+import difflib
+
+import polars as pl
+
+from analyzer import schema
+from analyzer.problems import InputError, Problem, problem
+from connectors.mapping.model import Mapping
+
+
+def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, source: str):
+    """``frame`` with the mapping applied: renamed, values mapped, constants added, columns dropped.
+
+    Values not named in a value map stay as they are (validation reports non-canonical
+    media and levels later). Value maps match exactly first, then ignoring case and
+    surrounding spaces. The column :data:`schema.SOURCE_ROW` is always kept.
+    Raises :class:`InputError` when the mapping names a column ``frame`` does not have (all
+    such columns at once, with the columns that do exist and the closest one).
+    Works on eager and lazy Polars frames and returns the same kind.
+    """
+    present = list(frame.collect_schema().names())
+    by_lower: dict[str, list[str]] = {}
+    for name in present:
+        by_lower.setdefault(name.strip().lower(), []).append(name)
+
+    def resolve(name: str) -> str | None:
+        if name in present:
+            return name
+        candidates = by_lower.get(name.strip().lower(), [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    problems: list[Problem] = []
+    shown = ", ".join(f"„{c}“" for c in present if c != schema.SOURCE_ROW)
+    shown_en = ", ".join(f"'{c}'" for c in present if c != schema.SOURCE_ROW)
+
+    def missing(at: str, key: str, name: str, section: str) -> None:
+        close = difflib.get_close_matches(
+            name, [c for c in present if c != schema.SOURCE_ROW], n=1, cutoff=0.6
+        )
+        hint_de = f" Meinten Sie „{close[0]}“?" if close else ""
+        hint_en = f" Did you mean '{close[0]}'?" if close else ""
+        problems.append(
+            problem(
+                "mapping.column_not_in_file",
+                f"die Zuordnung nennt unter {section} {key} = „{name}“, aber {source} hat "
+                f"keine Spalte „{name}“. Vorhandene Spalten: {shown}.{hint_de}",
+                f"the mapping names {key} = '{name}' under {section}, but {source} has no "
+                f"column '{name}'. Columns present: {shown_en}.{hint_en}",
+                file=mapping.label,
+                row=mapping.lines.get(at),
+                column=name,
+                value=key,
+            )
+        )
+
+    renames: dict[str, list[str]] = {}
+    for key, name in mapping.columns.items():
+        found = resolve(name)
+        if found is None:
+            missing(f"columns.{key}", key, name, "[columns]")
+            continue
+        renames.setdefault(found, []).append(schema.FIELDS_BY_KEY[key].column)
+    dropped: set[str] = set()
+    for name in mapping.drop:
+        found = resolve(name)
+        if found is None:
+            missing("drop.columns", "columns", name, "[drop]")
+            continue
+        dropped.add(found)
+    if problems:
+        raise InputError(problems)
+
+    if mapping.drop_unmapped:
+        dropped |= {c for c in present if c not in renames and c != schema.SOURCE_ROW}
+    targets = {t for ts in renames.values() for t in ts} | {
+        schema.FIELDS_BY_KEY[k].column for k in mapping.constants
+    }
+    clashes = [c for c in present if c in targets and c not in renames and c not in dropped]
+    if clashes:
+        raise InputError(
+            [
+                problem(
+                    "mapping.column_clash",
+                    f"die Datei hat schon eine Spalte „{c}“, und die Zuordnung legt eine "
+                    "zweite mit diesem Namen an; die Spalte der Datei unter [drop] eintragen "
+                    "oder unter [columns] zuordnen",
+                    f"the file already has a column '{c}' and the mapping creates another one "
+                    "with that name; list the file's column under [drop] or map it under "
+                    "[columns]",
+                    file=mapping.label,
+                    column=c,
+                )
+                for c in clashes
+            ]
+        )
+
+    exprs: list[pl.Expr] = []
+    for name in present:
+        if name in dropped:
+            continue
+        if name in renames:
+            exprs.extend(pl.col(name).alias(target) for target in renames[name])
+        else:
+            exprs.append(pl.col(name))
+    result = frame.select(exprs)
+
+    value_maps = []
+    names = result.collect_schema().names()
+    for key, table in mapping.values.items():
+        column = schema.FIELDS_BY_KEY[key].column
+        if column not in names:
+            if key in mapping.constants or not table:
+                continue
+            raise InputError(
+                [
+                    problem(
+                        "mapping.values_without_column",
+                        f"[values.{key}] ist angegeben, aber keine Spalte ist {key} "
+                        f'zugeordnet; unter [columns] {key} = "…" eintragen',
+                        f"[values.{key}] is given but no column is mapped to {key}; add "
+                        f'{key} = "..." under [columns]',
+                        file=mapping.label,
+                        row=mapping.lines.get(f"values.{key}"),
+                        column=key,
+                    )
+                ]
+            )
+        if table:
+            value_maps.append(_value_map(column, table))
+    constants = [
+        pl.lit(value, dtype=pl.String).alias(schema.FIELDS_BY_KEY[key].column)
+        for key, value in mapping.constants.items()
+    ]
+    if value_maps or constants:
+        result = result.with_columns(value_maps + constants)
+    return result
+
+
+def _value_map(column: str, table: dict[str, str]) -> pl.Expr:
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    exact = {k.strip(): v for k, v in table.items()}
+    folded: dict[str, str] = {}
+    for k, v in table.items():
+        folded.setdefault(k.strip().lower(), v)
+    lowered = text.str.to_lowercase()
+    return (
+        pl.when(text.is_in(list(exact)))
+        .then(text.replace(exact))
+        .when(lowered.is_in(list(folded)))
+        .then(lowered.replace(folded))
+        .otherwise(pl.col(column).cast(pl.String))
+        .alias(column)
+    )
