@@ -4,7 +4,7 @@ Cases are generated in chunks of :data:`CHUNK_CASES`. Chunk ``i`` of a municipal
 its randomness from a generator seeded with ``(seed, service, municipality, i)``, so the
 output is byte-identical for the same arguments and does not depend on how or in which order
 chunks are scheduled. Within a chunk a case is a row of a boolean matrix over the service's
-slots (``services.py``); times are computed slot by slot for all cases at once, events are
+slots (``services/``); times are computed slot by slot for all cases at once, events are
 the included cells in row order. Nothing loops over events in Python; memory depends on the
 chunk size, not on the length of the log.
 """
@@ -24,7 +24,7 @@ from analyzer.schema import Level, Medium, MediumClass
 from connectors.simulator import clock, ids
 from connectors.simulator.labels import INJECTED_WAIT, NATURAL_WAIT_CAP, burden_labels
 from connectors.simulator.profiles import MunicipalityProfile
-from connectors.simulator.services import (
+from connectors.simulator.service_model import (
     CITIZEN_RESOURCE,
     SYSTEM_RESOURCE,
     Actor,

@@ -1,6 +1,6 @@
 """Ground-truth burden labels: one row per burden instance, anchored as ``analyzer.schema`` says.
 
-The simulator injects burdens through its process models (``services.py``); the labels are
+The simulator injects burdens through its process models (``services/``); the labels are
 the exact set of events of the generated log that satisfy the burden definitions below,
 applied to the complete log before any attribute is dropped. Because the clean process has
 none of them (the ``clean`` option proves it), every label is there because a habit or the
@@ -22,7 +22,7 @@ immediately before in that order, in the same case.
   carry DATA_FIELDS; automated transfers carry none. Anchor: the later capture. Related:
   the earliest event that wrote one of the shared fields.
 * ``once_only``: a request to the applicant for a document another authority holds (see
-  ``services.HELD_DOCUMENTS``). Anchor: the request. Related: none.
+  ``service_model.HELD_DOCUMENTS``). Anchor: the request. Related: none.
 * ``duplicate_responsibility``: an event whose activity occurred earlier in the case at a
   different government level, and not earlier at its own level. Anchor: the repeated check
   at the second level. Related: the latest earlier occurrence of the activity.

@@ -45,7 +45,7 @@ from connectors.mapping import Mapping, SourceHints, read_mapping, write_mapping
 from connectors.simulator.generation import CHUNK_CASES, DEFAULT_START, Chunk
 from connectors.simulator.labels import LABEL_SCHEMA
 from connectors.simulator.profiles import MunicipalityProfile
-from connectors.simulator.services import Service
+from connectors.simulator.service_model import Service
 from connectors.simulator.simulation import arrow_chunks, checked_arguments
 
 FORMATS: tuple[str, ...] = ("parquet", "csv", "xes", "ocel")
