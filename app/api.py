@@ -339,7 +339,9 @@ def compare(
     finally:
         if ws is not None:
             ws.close()
-    kpis = comparison.assign_peer_groups(pd.concat(kpi_rows, ignore_index=True), sizes=sizes or None)
+    kpis = comparison.assign_peer_groups(
+        pd.concat(kpi_rows, ignore_index=True), sizes=sizes or None
+    )
     ranks = comparison.rank_within_peers(kpis)
     ranking = comparison.overall_ranking(ranks)
     ranking[schema.COST_EDITION] = edition

@@ -19,7 +19,7 @@ import pytest
 
 from analyzer import schema
 from analyzer.problems import InputError
-from app.commands.compare import SHEETS, file_mappings
+from app.cli.compare import SHEETS, file_mappings
 from connectors.peer_sizes import read_sizes
 from connectors.simulator import PROFILES
 from connectors.simulator.samples import EXPECTED_RANKINGS, LEADERS, LOWEST

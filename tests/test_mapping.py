@@ -385,7 +385,7 @@ def test_vocabulary_lookups():
 
 
 def test_map_command_writes_a_proposal_and_never_overwrites(tmp_path, capsys):
-    from app.cli import main
+    from app.cli.main import main
 
     csv = tmp_path / "export.csv"
     csv.write_bytes(

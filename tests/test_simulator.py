@@ -361,8 +361,7 @@ def test_german_csv_looks_like_a_fachverfahren_export(tmp_path):
 
 
 def test_cli_writes_a_simulated_log(tmp_path):
-    from app.cli import cli
-    from app.commands import simulate  # noqa: F401
+    from app.cli.main import cli
 
     runner = CliRunner()
     result = runner.invoke(

@@ -32,8 +32,7 @@ def test_readme_documents_the_regeneration_command_and_the_rankings():
 
 
 def test_documented_command_regenerates_the_shipped_samples_byte_for_byte(tmp_path):
-    from app.cli import cli
-    from app.commands import simulate  # noqa: F401
+    from app.cli.main import cli
 
     args = shlex.split(SAMPLE_COMMAND)[1:]
     args[args.index("--out") + 1] = str(tmp_path)

@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from analyzer.problems import InputError, problem
-from app.cli import cli
-from app.commands.common import console, language, progress, quiet, say
+from app.cli.output import console, language, progress, quiet, say
 
 
 def _items(values: list[str] | None) -> list[str]:
@@ -33,7 +32,6 @@ def _start(text: str) -> date:
         ) from None
 
 
-@cli.command("simulate")
 def simulate_command(
     service: str = typer.Option(
         "wohngeld", "--service", "-s", help="wohngeld | gewerbeanmeldung | baugenehmigung"

@@ -9,12 +9,10 @@ import typer
 from rich.table import Table
 
 from analyzer import schema
-from app.cli import cli
-from app.commands.common import console, language, number, quiet, warn
+from app.cli.output import console, language, number, quiet, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
-@cli.command("info")
 def info_command(
     source: str | None = typer.Argument(None, help="Datei / file (sonst Arbeitsbereich)"),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),

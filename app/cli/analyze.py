@@ -10,12 +10,10 @@ from rich.table import Table
 
 from analyzer import findings_summary as fs
 from analyzer import schema
-from app.cli import cli
-from app.commands.common import console, language, number, progress, quiet, say, warn
+from app.cli.output import console, language, number, progress, quiet, say, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
-@cli.command("analyze")
 def analyze_command(
     source: str | None = typer.Argument(None, help="Datei / file (sonst Arbeitsbereich)"),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),

@@ -6,12 +6,10 @@ from pathlib import Path
 
 import typer
 
-from app.cli import cli
-from app.commands.common import number, progress, say, warn
+from app.cli.output import number, progress, say, warn
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 
-@cli.command("import")
 def import_command(
     sources: list[str] = typer.Argument(
         ..., help="Datei(en) oder Datenbank-URL / file(s) or database URL", show_default=False

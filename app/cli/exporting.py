@@ -6,12 +6,10 @@ from pathlib import Path
 
 import typer
 
-from app.cli import cli
-from app.commands.common import progress, say
+from app.cli.output import progress, say
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 
-@cli.command("export")
 def export_command(
     target: Path = typer.Argument(..., help="Zieldatei: .xes, .xes.gz, .csv, .parquet"),
     municipality: str | None = typer.Option(None, "--municipality", "-m"),

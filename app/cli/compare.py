@@ -17,8 +17,7 @@ from rich.table import Table
 from analyzer import schema
 from analyzer.comparison import KPI_NAMES, format_kpi
 from analyzer.problems import error
-from app.cli import cli
-from app.commands.common import console, language, number, progress, quiet, say, warn
+from app.cli.output import console, language, number, progress, quiet, say, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 # pm4py (fitness against the reference process) would draw its own progress bar per log.
@@ -42,7 +41,6 @@ TERMINAL_KPIS: tuple[tuple[str, str, str], ...] = (
 SHEETS = ("Kennzahlen", "Rangfolge", "Ränge je Kennzahl", "Best Practice", "Offene Tätigkeiten")
 
 
-@cli.command("compare")
 def compare_command(
     sources: list[Path] = typer.Argument(
         None, help="Dateien / files (sonst der Arbeitsbereich / else the workspace)"

@@ -20,7 +20,6 @@ from rich.progress import (
 )
 
 from analyzer.problems import AmtswegError, Problem
-from app.cli import cli
 
 _state = {"lang": os.environ.get("AMTSWEG_LANG", "de"), "quiet": False}
 # soft_wrap: a sentence in a log file or a pipe stays on one line.
@@ -28,17 +27,8 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-@cli.callback()
-def _global_options(
-    lang: str = typer.Option(
-        os.environ.get("AMTSWEG_LANG", "de"),
-        "--lang",
-        help="Sprache der Ausgabe / output language: de, en.",
-    ),
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="Nur Fehler ausgeben / print errors only (for scripts)."
-    ),
-) -> None:
+def set_options(*, lang: str, quiet: bool) -> None:
+    """The global options ``--lang`` and ``--quiet`` for this run."""
     if lang not in ("de", "en"):
         raise typer.BadParameter("--lang: de | en")
     _state["lang"] = lang
@@ -53,11 +43,12 @@ def quiet() -> bool:
     return bool(_state["quiet"])
 
 
-def say(de: str, en: str) -> None:
-    """Print one line in the chosen language unless --quiet (as plain text: "[columns]"
-    in a message is not markup)."""
+def say(de: str, en: str, *, style: str | None = None) -> None:
+    """Print one line in the chosen language unless --quiet. The text is plain: "[columns]"
+    in a message is not markup; emphasis is the ``style`` of the whole line (rich's style
+    names, e.g. "yellow", "bold red"), dropped where the terminal has no colour."""
     if not quiet():
-        console.print(escape(de if language() == "de" else en))
+        console.print(escape(de if language() == "de" else en), style=style)
 
 
 def number(value: float, *, decimals: int = 0) -> str:

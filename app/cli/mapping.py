@@ -10,15 +10,13 @@ from rich.table import Table
 
 from analyzer import schema
 from analyzer.problems import InputError, problem
-from app.cli import cli
-from app.commands.common import console, language, progress, quiet, say
+from app.cli.output import console, language, progress, quiet, say
 from connectors.mapping import HOW, default_mapping_path, propose_mapping, write_mapping
 from connectors.reading import read_table_sample
 
 SAMPLE_ROWS = 10_000
 
 
-@cli.command("map")
 def map_command(
     file: Path = typer.Argument(..., help="Export (CSV, Excel, Parquet) / export file"),
     out: Path | None = typer.Option(

@@ -10,10 +10,9 @@ from rich.table import Table
 
 from analyzer import schema
 from analyzer.findings_summary import CASES, burden_matrix, findings_by_detector
-from app.cli import cli
-from app.commands.common import console, language, number, progress, quiet, say, warn
-from app.commands.compare import show_comparison, write_comparison
-from app.commands.info import overview_table
+from app.cli.compare import show_comparison, write_comparison
+from app.cli.info import overview_table
+from app.cli.output import console, language, number, progress, quiet, say, warn
 
 #: The shipped samples the demo imports: (file, mapping) in sample_logs/.
 SAMPLES = (
@@ -30,7 +29,6 @@ SAMPLES = (
 DIFFERENCES_SHOWN = 4
 
 
-@cli.command("demo")
 def demo_command(
     samples: Path = typer.Option(Path("sample_logs"), "--samples", help="Ordner der Beispiele"),
     workspace: Path = typer.Option(Path("amtsweg-demo.duckdb"), "--workspace", "-w"),

@@ -1,0 +1,82 @@
+"""The ``amtsweg`` command line: the one place where the commands meet typer.
+
+Each command is a plain function in its own module of ``app/cli/`` (its parameters are the
+command's arguments and options); :data:`COMMANDS` names them and :data:`cli` registers them.
+User mistakes (:class:`~analyzer.problems.AmtswegError`) are printed as plain sentences with
+where they happened, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from analyzer.problems import AmtswegError
+from app.cli import (
+    analyze,
+    compare,
+    demo,
+    exporting,
+    importing,
+    info,
+    mapping,
+    simulate,
+)
+from app.cli.output import language, print_error, set_options
+
+#: Command name → the function that carries it out, in the order ``--help`` lists them.
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "import": importing.import_command,
+    "info": info.info_command,
+    "map": mapping.map_command,
+    "analyze": analyze.analyze_command,
+    "compare": compare.compare_command,
+    "export": exporting.export_command,
+    "simulate": simulate.simulate_command,
+    "demo": demo.demo_command,
+}
+
+cli = typer.Typer(
+    name="amtsweg",
+    help="Amtsweg: Prozessanalyse und Bürokratielast für die Verwaltung / process mining and "
+    "bureaucracy burden for public administration.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@cli.callback()
+def _global_options(
+    lang: str = typer.Option(
+        os.environ.get("AMTSWEG_LANG", "de"),
+        "--lang",
+        help="Sprache der Ausgabe / output language: de, en.",
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Nur Fehler ausgeben / print errors only (for scripts)."
+    ),
+) -> None:
+    set_options(lang=lang, quiet=quiet)
+
+
+for _name, _command in COMMANDS.items():
+    cli.command(_name)(_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        # standalone mode: typer prints its own usage errors and exits with their code;
+        # everything else that escapes is ours to word.
+        cli(args=argv, standalone_mode=True, prog_name="amtsweg")
+    except AmtswegError as exc:
+        print_error(exc, language())
+        return 2
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0

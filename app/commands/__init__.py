@@ -1,1 +1,0 @@
-"""One module per ``amtsweg`` command; each registers itself on ``app.cli.cli``."""
