@@ -1,0 +1,34 @@
+"""The Python API for notebooks: the same verbs as the ``amtsweg`` command line.
+
+    >>> from app import api
+    >>> log = api.read_log("export.csv", mapping="export.mapping.toml")
+    >>> api.import_log("export.csv", workspace="amtsweg.duckdb", municipality="Musterstadt",
+    ...                service="Wohngeld", mapping="export.mapping.toml")
+    >>> api.overview(workspace="amtsweg.duckdb")      # cases, events, activities, time span
+
+Every function takes keyword-only options with the defaults of the command line.
+"""
+
+from app.api.analysis import Analysis, analyze
+from app.api.comparison import Comparison, compare
+from app.api.logs import (
+    import_history,
+    import_log,
+    is_database_url,
+    overview,
+    overview_of_frame,
+    read_log,
+)
+
+__all__ = [
+    "Analysis",
+    "Comparison",
+    "analyze",
+    "compare",
+    "import_history",
+    "import_log",
+    "is_database_url",
+    "overview",
+    "overview_of_frame",
+    "read_log",
+]

@@ -1,0 +1,133 @@
+"""Logs in and out of the workspace: read a file or database, import it, what it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analyzer import schema
+from analyzer.log_summary import attribute_coverage, log_overview
+from analyzer.problems import error
+from connectors.event_log import EventLog
+from connectors.workspace import DEFAULT_WORKSPACE, ImportRecord, Workspace
+
+
+def is_database_url(source: str | Path) -> bool:
+    return "://" in str(source)
+
+
+def read_log(
+    source: str | Path,
+    *,
+    mapping: str | Path | None = None,
+    duplicates: str = "keep",
+    sheet: str | None = None,
+    object_type: str | None = None,
+    table: str | None = None,
+    query: str | None = None,
+    timezone: str | None = None,
+    progress: Callable[..., Any] | None = None,
+) -> EventLog:
+    """Read and validate a log from a file (CSV, Excel, Parquet, XES, OCEL 2.0) or a database
+    URL (with ``table`` or ``query``); raises :class:`~analyzer.problems.InputError`."""
+    options: dict[str, Any] = {
+        "duplicates": duplicates,
+        "timezone": timezone,
+        "progress": progress,
+    }
+    if is_database_url(source):
+        from connectors.sql import read_sql_log
+
+        options.update(table=table, query=query)
+        return read_sql_log(str(source), mapping=mapping, **given(options))
+    from connectors.reading import read_event_log
+
+    options.update(sheet=sheet, object_type=object_type)
+    return read_event_log(Path(source), mapping=mapping, **given(options))
+
+
+def import_log(
+    source: str | Path,
+    *,
+    workspace: str | Path = DEFAULT_WORKSPACE,
+    municipality: str | None = None,
+    service: str | None = None,
+    mapping: str | Path | None = None,
+    **read_options: Any,
+) -> list[ImportRecord]:
+    """Read ``source`` and store it in ``workspace`` (atomic; replaces the same log)."""
+    log = read_log(source, mapping=mapping, **read_options)
+    with Workspace(workspace) as ws:
+        return ws.import_log(
+            log,
+            municipality=municipality,
+            service=service,
+            source_path=source if not is_database_url(source) else None,
+            mapping_path=mapping,
+        )
+
+
+def overview(
+    source: str | Path | None = None, *, workspace: str | Path | None = None, **read_options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(overview, attribute coverage) of a file or of a whole workspace."""
+    if source is not None:
+        return overview_of_frame(read_log(source, **read_options).frame)
+    with Workspace(workspace or DEFAULT_WORKSPACE, read_only=True) as ws:
+        overviews, coverages = [], []
+        for _m, _s, events in ws.partitions():
+            overviews.append(log_overview(events))
+            coverages.append(attribute_coverage(events))
+    if not overviews:
+        return pd.DataFrame(), pd.DataFrame()
+    return pd.concat(overviews, ignore_index=True), pd.concat(coverages, ignore_index=True)
+
+
+def logs_of(frame: Any) -> list[tuple[tuple[str, str], Any]]:
+    """((municipality, service), events) for each log in the Polars ``frame``, by key: a log
+    is analysed on its own, as in a workspace. A missing column or value is ``""``."""
+    keys = [c for c in (schema.MUNICIPALITY, schema.SERVICE) if c in frame.columns]
+    if not keys:
+        return [(("", ""), frame)]
+    groups = frame.partition_by(keys, as_dict=True, maintain_order=True)
+    out = []
+    for values, events in groups.items():
+        named = dict(zip(keys, values, strict=True))
+        key = tuple(str(named.get(c) or "") for c in (schema.MUNICIPALITY, schema.SERVICE))
+        out.append((key, events))
+    return sorted(out, key=lambda item: item[0])
+
+
+def filtered_to(frame: Any, *, municipality: str | None, service: str | None) -> Any:
+    import polars as pl
+
+    for column, value in ((schema.MUNICIPALITY, municipality), (schema.SERVICE, service)):
+        if value is not None:
+            if column not in frame.columns:
+                raise error(
+                    "filter.no_column",
+                    f"die Datei hat keine Spalte {schema.FIELDS_BY_COLUMN[column].label_de}",
+                    f"the file has no {schema.FIELDS_BY_COLUMN[column].label_en} column",
+                    column=column,
+                )
+            frame = frame.filter(pl.col(column) == value)
+    return frame
+
+
+def overview_of_frame(frame: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(overview, attribute coverage) of an event log frame (any backend)."""
+    return log_overview(frame), attribute_coverage(frame)
+
+
+def import_history(*, workspace: str | Path = DEFAULT_WORKSPACE) -> pd.DataFrame:
+    """Provenance of the imports that produced each current log of ``workspace``."""
+    with Workspace(workspace, read_only=True) as ws:
+        current = ws.logs()[["import_id"]]
+        return ws.imports().merge(current, on="import_id").reset_index(drop=True)
+
+
+def given(options: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in options.items() if v is not None}
