@@ -15,8 +15,9 @@ ausdrucken" is a print (paper) although it names the e-file. Then channels (e-ma
 post, since "E-Mail" contains "mail"), then objects (e-file before online, paper last).
 A name that matches no rule has no medium (None): it is unknown, not assumed.
 
-(:mod:`analyzer.vocabulary`, if present, recognises a medium *column value* such as "Papier"
-for a mapping proposal; this module reads the medium of a *step* from free activity text.)
+After the rules, the words and word parts of :mod:`analyzer.vocabulary` decide (the same
+lexicon a mapping proposal reads a medium *column value* such as "Bürgerportal" with): the
+first word of the name that is a known channel or object word, or one read by its parts.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Mapping
 
 import narwhals as nw
 
-from analyzer import engine, schema
+from analyzer import engine, schema, vocabulary
 from analyzer.schema import Medium, MediumClass
 
 #: Working columns added by :func:`with_event_medium` (never returned to a caller).
@@ -63,51 +64,27 @@ MEDIUM_RULES: tuple[tuple[Medium, tuple[str, ...]], ...] = (
             r"walk-in",
         ),
     ),
-    # objects and systems
     (
         Medium.EFILE,
-        (
-            r"e-?akte",
-            r"elektronische[rn]? akte",
-            r"\be-?file",
-            r"electronic (case )?file",
-            r"\bdms\b",
-            r"dokumentenmanagement",
-            r"fachverfahren",  # a specialised administrative IT application
-            r"document management",
-        ),
+        (r"elektronische[rn]? akte", r"electronic (case )?file", r"document management"),
     ),
     (
         Medium.ONLINE,
         (
-            r"online",
             r"elektronisch\w* (zustell|zugestellt|uebermitt|übermitt)",
             r"\belectronic(ally)? (deliver|serv|transmi|sen)",
-            r"portal",
-            r"internet",
-            r"\bweb",
-            r"bund-?id",
-            r"servicekonto",
-            r"nutzerkonto",
-            r"\belster\b",
-            r"\bozg\b",
             r"fit-connect",
         ),
     ),
     (
         Medium.POST,
         (
-            r"\bpost",
             r"brief(e|es|s)?\b",
-            r"briefpost",
-            r"\bletter",
             r"\bmail(ed|ing|s)?\b",
-            r"postal",
-            r"einschreiben",
             r"zustellungsurkunde",  # ("Zustellung" alone may be electronic)
         ),
     ),
-    (Medium.PAPER, (r"papier", r"\bpaper", r"vordruck", r"formblatt", r"handschriftlich")),
+    (Medium.PAPER, (r"handschriftlich",)),
 )
 
 _COMPILED: tuple[tuple[Medium, re.Pattern[str]], ...] = tuple(
@@ -128,7 +105,9 @@ def infer_medium(name: str | None) -> Medium | None:
     for medium, pattern in _COMPILED:
         if pattern.search(text):
             return medium
-    return None
+    # the channel and object words ("Bürgerportal", "DMS", "Fachverfahren", "Papierakte")
+    # are those a medium column is read with: one lexicon for both
+    return vocabulary.medium_of(name)
 
 
 def inferred_media(names: Iterable[str | None]) -> dict[str, str]:

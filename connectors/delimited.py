@@ -351,7 +351,7 @@ def read_csv_log(
     _require_file(path)
     mapping = _resolve(mapping)
     hints = mapping.source if mapping is not None else SourceHints()
-    wanted = tuple(mapping.columns.values()) if mapping is not None else ()
+    wanted = mapping.source_columns() if mapping is not None else ()
     layout = csv_layout(
         path,
         delimiter=delimiter or hints.delimiter,

@@ -20,6 +20,7 @@ import polars as pl
 from analyzer import schema
 from analyzer.problems import InputError, Problem, Severity, errors_only, problem
 from analyzer.validation import missing_required_columns, validate_event_log
+from connectors.mapping.model import FIRST_EVENT_MEDIUM
 from connectors.timestamps import localize_timestamps, parse_timestamps
 
 
@@ -78,6 +79,7 @@ def finalize_event_log(
     if schema.SOURCE_ROW not in frame.columns:
         frame = frame.with_row_index(schema.SOURCE_ROW, offset=1)
     frame = _canonical_types(frame, source=source, timezone=timezone, names=names or {})
+    frame = _with_first_event_medium(frame)
     if schema.EVENT_ID not in frame.columns:
         frame = frame.with_columns(pl.col(schema.SOURCE_ROW).cast(pl.String).alias(schema.EVENT_ID))
     frame = _canonical_order(frame)
@@ -166,6 +168,26 @@ def _canonical_types(
     if errors:
         raise InputError(errors)
     return frame.with_columns(updates)
+
+
+def _with_first_event_medium(frame: pl.DataFrame) -> pl.DataFrame:
+    """The case attribute a mapping names as ``medium_of_first_event`` as the medium of each
+    case's first event (by time, then source row) where that event has none; later events
+    keep theirs (or none, to be inferred). Needs parsed timestamps, hence here."""
+    if FIRST_EVENT_MEDIUM not in frame.columns:
+        return frame
+    given = pl.col(FIRST_EVENT_MEDIUM).cast(pl.String).str.strip_chars()
+    given = pl.when(given == "").then(None).otherwise(given)
+    row = pl.col(schema.SOURCE_ROW)
+    first_row = row.sort_by([schema.TIMESTAMP, schema.SOURCE_ROW], nulls_last=True).first()
+    first = row == first_row.over(schema.CASE)
+    own = (
+        pl.col(schema.MEDIUM).cast(pl.String)
+        if schema.MEDIUM in frame.columns
+        else pl.lit(None, dtype=pl.String)
+    )
+    medium = pl.when(first).then(pl.coalesce(own, given)).otherwise(own).alias(schema.MEDIUM)
+    return frame.with_columns(medium).drop(FIRST_EVENT_MEDIUM)
 
 
 def _canonical_order(frame: pl.DataFrame) -> pl.DataFrame:

@@ -69,7 +69,7 @@ def read_excel_log(
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = read_mapping(mapping)
     hints = mapping.source if mapping is not None else SourceHints()
-    wanted = tuple(mapping.columns.values()) if mapping is not None else ()
+    wanted = mapping.source_columns() if mapping is not None else ()
     frame, details, warnings = _read_sheet(
         path,
         sheet=sheet if sheet is not None else hints.sheet,

@@ -8,15 +8,24 @@ import polars as pl
 
 from analyzer import schema
 from analyzer.problems import InputError, Problem, problem
-from connectors.mapping.model import Mapping
+from connectors.mapping.model import (
+    FIRST_EVENT_MEDIUM,
+    FIRST_EVENT_MEDIUM_KEY,
+    JOIN_SEPARATOR,
+    Mapping,
+)
 
 
 def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, source: str):
     """``frame`` with the mapping applied: renamed, values mapped, constants added, columns dropped.
 
     Values not named in a value map stay as they are (validation reports non-canonical
-    media and levels later). Value maps match exactly first, then ignoring case and
-    surrounding spaces. The column :data:`schema.SOURCE_ROW` is always kept.
+    media and levels later), or become the table's ``default`` ("" → missing) unless they are
+    canonical already. A key under ``joined`` is the texts of its columns joined with
+    :data:`JOIN_SEPARATOR`; ``medium_of_first_event`` is carried (value-mapped like the medium)
+    in :data:`FIRST_EVENT_MEDIUM` for :func:`connectors.event_log.finalize_event_log`.
+    Value maps match exactly first, then ignoring case and surrounding spaces.
+    The column :data:`schema.SOURCE_ROW` is always kept.
     Raises :class:`InputError` when the mapping names a column ``frame`` does not have (all
     such columns at once, with the columns that do exist and the closest one).
     Works on eager and lazy Polars frames and returns the same kind.
@@ -63,6 +72,21 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
             missing(f"columns.{key}", key, name, "[columns]")
             continue
         renames.setdefault(found, []).append(schema.FIELDS_BY_KEY[key].column)
+    joined: dict[str, list[str]] = {}  # canonical column -> source columns
+    for key, names_ in mapping.joined.items():
+        for name in names_:
+            found = resolve(name)
+            if found is None:
+                missing(f"columns.{key}", key, name, "[columns]")
+                continue
+            joined.setdefault(schema.FIELDS_BY_KEY[key].column, []).append(found)
+    if mapping.medium_of_first_event:
+        found = resolve(mapping.medium_of_first_event)
+        if found is None:
+            key = FIRST_EVENT_MEDIUM_KEY
+            missing(f"columns.{key}", key, mapping.medium_of_first_event, "[columns]")
+        else:
+            joined[FIRST_EVENT_MEDIUM] = [found]
     dropped: set[str] = set()
     for name in mapping.drop:
         found = resolve(name)
@@ -75,9 +99,11 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
 
     if mapping.drop_unmapped:
         dropped |= {c for c in present if c not in renames and c != schema.SOURCE_ROW}
-    targets = {t for ts in renames.values() for t in ts} | {
-        schema.FIELDS_BY_KEY[k].column for k in mapping.constants
-    }
+    targets = (
+        {t for ts in renames.values() for t in ts}
+        | {schema.FIELDS_BY_KEY[k].column for k in mapping.constants}
+        | set(joined)
+    )
     clashes = [c for c in present if c in targets and c not in renames and c not in dropped]
     if clashes:
         raise InputError(
@@ -105,6 +131,8 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
             exprs.extend(pl.col(name).alias(target) for target in renames[name])
         else:
             exprs.append(pl.col(name))
+    for target, sources in joined.items():
+        exprs.append(_joined_text(sources).alias(target))
     result = frame.select(exprs)
 
     value_maps = []
@@ -112,7 +140,7 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
     for key, table in mapping.values.items():
         column = schema.FIELDS_BY_KEY[key].column
         if column not in names:
-            if key in mapping.constants or not table:
+            if key in mapping.constants or not (table or key in mapping.value_defaults):
                 continue
             raise InputError(
                 [
@@ -128,8 +156,14 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
                     )
                 ]
             )
-        if table:
-            value_maps.append(_value_map(column, table))
+        default = mapping.value_defaults.get(key)
+        if table or default is not None:
+            allowed = schema.FIELDS_BY_KEY[key].allowed
+            value_maps.append(_value_map(column, table, default=default, allowed=allowed))
+            if key == "medium" and FIRST_EVENT_MEDIUM in names:
+                value_maps.append(
+                    _value_map(FIRST_EVENT_MEDIUM, table, default=default, allowed=allowed)
+                )
     constants = [
         pl.lit(value, dtype=pl.String).alias(schema.FIELDS_BY_KEY[key].column)
         for key, value in mapping.constants.items()
@@ -139,18 +173,42 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
     return result
 
 
-def _value_map(column: str, table: dict[str, str]) -> pl.Expr:
+def _joined_text(sources: list[str]) -> pl.Expr:
+    """The texts of ``sources`` joined with :data:`JOIN_SEPARATOR`, empty parts left out."""
+    parts = [pl.col(c).cast(pl.String).str.strip_chars() for c in sources]
+    parts = [pl.when(p == "").then(None).otherwise(p) for p in parts]
+    return pl.concat_str(parts, separator=JOIN_SEPARATOR, ignore_nulls=True)
+
+
+def _value_map(
+    column: str,
+    table: dict[str, str],
+    *,
+    default: str | None = None,
+    allowed: tuple[str, ...] = (),
+) -> pl.Expr:
+    """``column`` translated by ``table`` (exactly, then ignoring case and spaces); values it
+    does not list stay, or, with a ``default``, become it ("" → missing) unless they are one
+    of the field's ``allowed`` canonical values already."""
     text = pl.col(column).cast(pl.String).str.strip_chars()
     exact = {k.strip(): v for k, v in table.items()}
     folded: dict[str, str] = {}
     for k, v in table.items():
         folded.setdefault(k.strip().lower(), v)
     lowered = text.str.to_lowercase()
+    unlisted = pl.col(column).cast(pl.String)
+    if default is not None:
+        fallback = pl.lit(default or None, dtype=pl.String)
+        unlisted = (
+            pl.when(text.is_in(list(allowed))).then(text).otherwise(fallback)
+            if allowed
+            else fallback
+        )
     return (
         pl.when(text.is_in(list(exact)))
         .then(text.replace(exact))
         .when(lowered.is_in(list(folded)))
         .then(lowered.replace(folded))
-        .otherwise(pl.col(column).cast(pl.String))
+        .otherwise(unlisted)
         .alias(column)
     )

@@ -12,7 +12,9 @@ from analyzer import schema, vocabulary
 from analyzer.problems import InputError, Problem, problem
 from connectors.mapping.model import (
     COLUMN_KEYS,
+    DEFAULT_VALUE_KEY,
     DROP_KEYS,
+    FIRST_EVENT_MEDIUM_KEY,
     FORMATS,
     SECTIONS,
     SOURCE_KEYS,
@@ -108,28 +110,51 @@ def _mapping_from_dict(data: dict[str, Any], *, path: str | None, lines: dict[st
 
     # [columns]
     columns: dict[str, str] = {}
+    joined: dict[str, tuple[str, ...]] = {}
+    first_event_medium: str | None = None
     for key, value in section("columns").items():
         at = f"columns.{key}"
         canonical = _column_key(key)
-        if canonical is None:
-            unknown("columns", key, COLUMN_KEYS)
+        if canonical is None and key != FIRST_EVENT_MEDIUM_KEY:
+            unknown("columns", key, (*COLUMN_KEYS, FIRST_EVENT_MEDIUM_KEY))
             continue
-        if not isinstance(value, str) or not value.strip():
+        names = _column_names(value)
+        text_field = canonical is not None and (
+            schema.FIELDS_BY_KEY[canonical].kind is schema.Kind.STRING
+        )
+        if names is None or (len(names) > 1 and not text_field):
             bad(
                 "mapping.column_value",
                 f"unter [columns] muss „{key}“ den Namen einer Spalte der Datei in "
-                'Anführungszeichen erhalten, z. B. case = "Aktenzeichen"',
+                'Anführungszeichen erhalten, z. B. case = "Aktenzeichen" (eine Textspalte '
+                'auch aus mehreren: activity = ["Code", "Bezeichnung"])',
                 f"under [columns], '{key}' needs the name of a column of the file in quotes, "
-                'e.g. case = "Aktenzeichen"',
+                'e.g. case = "Aktenzeichen" (a text column also from several: '
+                'activity = ["Code", "Name"])',
                 at=at,
                 key=key,
                 value=value,
             )
             continue
-        columns[canonical] = value.strip()
+        if canonical is None:
+            first_event_medium = names[0]
+        elif len(names) > 1:
+            joined[canonical] = names
+        else:
+            columns[canonical] = names[0]
+    if first_event_medium is not None and "medium" in joined:
+        bad(
+            "mapping.column_value",
+            f"{FIRST_EVENT_MEDIUM_KEY} und ein aus mehreren Spalten gebildetes medium "
+            "schließen sich aus",
+            f"{FIRST_EVENT_MEDIUM_KEY} and a medium built from several columns exclude each other",
+            at=f"columns.{FIRST_EVENT_MEDIUM_KEY}",
+            key=FIRST_EVENT_MEDIUM_KEY,
+        )
 
     # [values.*]
     values: dict[str, dict[str, str]] = {}
+    defaults: dict[str, str] = {}
     for key, table in section("values").items():
         at = f"values.{key}"
         canonical = _column_key(key)
@@ -168,11 +193,16 @@ def _mapping_from_dict(data: dict[str, Any], *, path: str | None, lines: dict[st
                     value=target,
                 )
                 continue
-            issue = _allowed_problem(f, target, section=f"[values.{key}]")
+            target = target.strip()
+            # "" is a value made missing: the detectors then infer it (medium) or skip it
+            issue = target and _allowed_problem(f, target, section=f"[values.{key}]")
             if issue:
                 bad("mapping.value_unknown", issue[0], issue[1], at=entry_at, key=key, value=target)
                 continue
-            pairs[str(source_value)] = target
+            if source_value == DEFAULT_VALUE_KEY:
+                defaults[canonical] = target
+            else:
+                pairs[str(source_value)] = target
         values[canonical] = pairs
 
     # [constants]
@@ -199,7 +229,7 @@ def _mapping_from_dict(data: dict[str, Any], *, path: str | None, lines: dict[st
         if issue:
             bad("mapping.value_unknown", issue[0], issue[1], at=at, key=key, value=text)
             continue
-        if canonical in columns:
+        if canonical in columns or canonical in joined:
             bad(
                 "mapping.constant_and_column",
                 f"„{key}“ steht unter [columns] und unter [constants]; nur eines angeben",
@@ -231,7 +261,9 @@ def _mapping_from_dict(data: dict[str, Any], *, path: str | None, lines: dict[st
                 )
             else:
                 drop = tuple(v.strip() for v in value)
-                mapped = sorted(set(drop) & set(columns.values()))
+                mapped = sorted(
+                    set(drop) & {*columns.values(), *(c for cs in joined.values() for c in cs)}
+                )
                 if mapped:
                     bad(
                         "mapping.drop_mapped",
@@ -260,12 +292,23 @@ def _mapping_from_dict(data: dict[str, Any], *, path: str | None, lines: dict[st
         columns=columns,
         values=values,
         constants=constants,
+        joined=joined,
+        value_defaults=defaults,
+        medium_of_first_event=first_event_medium,
         drop=drop,
         drop_unmapped=drop_unmapped,
         source=SourceHints(**hints),
         path=path,
         lines=lines,
     )
+
+
+def _column_names(value: Any) -> tuple[str, ...] | None:
+    """The source column(s) a [columns] entry names: one text, or a list of texts."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(v, str) and v.strip() for v in items):
+        return None
+    return tuple(v.strip() for v in items)
 
 
 def _column_key(key: str) -> str | None:

@@ -84,6 +84,44 @@ class Recognition:
     note_en: str = ""
 
 
+#: How a proposal found a value's canonical value (:attr:`ValueGuess.how`), surest first.
+VALUE_HOW: dict[str, tuple[str, str]] = {
+    "canonical": ("schon kanonisch", "canonical already"),
+    "known_word": ("bekanntes Wort", "known word"),
+    "word_part": ("Wortteil", "word part"),
+    "similar": ("ähnlich wie", "similar to"),
+    "unknown": ("unbekannt: fehlt, wird abgeleitet", "unknown: missing, inferred"),
+}
+
+
+@dataclass(frozen=True)
+class ValueGuess:
+    """What a proposal made of one value of a medium or level column.
+
+    ``rows``: how often it occurs in the sample; ``target``: the proposed canonical value
+    (``""``: missing, the detectors infer it); ``how``: a key of :data:`VALUE_HOW`;
+    ``term``: the known word, word part or similar word that decided.
+    """
+
+    key: str
+    value: str
+    rows: int
+    target: str
+    how: str
+    term: str = ""
+
+
+#: Joins the texts of the columns of a combined attribute (``activity = ["a", "b"]``).
+JOIN_SEPARATOR = " · "
+#: Key under ``[values.<column>]`` for every value the table does not list.
+DEFAULT_VALUE_KEY = "default"
+#: Key under ``[columns]``: a case attribute that is the medium of each case's first event.
+FIRST_EVENT_MEDIUM_KEY = "medium_of_first_event"
+#: Working column carrying that attribute from :func:`apply_mapping` to the finalisation,
+#: which knows the events' order (never in a finished log).
+FIRST_EVENT_MEDIUM = "mapping:medium_of_first_event"
+
+
 @dataclass(frozen=True)
 class Mapping:
     """A mapping from a source's columns and values to the canonical event log.
@@ -91,9 +129,16 @@ class Mapping:
     ``columns``: canonical key → source column; ``values``: canonical key → {source value:
     canonical value}; ``constants``: canonical key → value for every event; ``drop``: source
     columns not to import; ``drop_unmapped``: drop every column not under ``columns``.
+    ``joined``: canonical key → source columns whose texts are joined with
+    :data:`JOIN_SEPARATOR` (``activity = ["action_code", "activityNameEN"]``);
+    ``value_defaults``: canonical key → the canonical value of every value its table does not
+    list (``default = "…"``; ``""`` means missing); ``medium_of_first_event``: a source column
+    (a case attribute such as the receipt log's ``channel``) that is the medium of each case's
+    first event only.
     ``path`` is the file it was read from and ``lines`` the line of each entry
     (``"columns.case"`` → 7), both for messages. A proposal also carries ``recognitions``,
-    the values it could not map (``unrecognised_values``) and the file it was made for.
+    the values it could not map (``unrecognised_values``), what it guessed for each value
+    (``value_guesses``) and the file it was made for.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -101,12 +146,24 @@ class Mapping:
     constants: dict[str, str] = field(default_factory=dict)
     drop: tuple[str, ...] = ()
     drop_unmapped: bool = False
+    joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    value_defaults: dict[str, str] = field(default_factory=dict)
+    medium_of_first_event: str | None = None
     source: SourceHints = field(default_factory=SourceHints)
     path: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
     recognitions: tuple[Recognition, ...] = ()
     unrecognised_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    value_guesses: tuple[ValueGuess, ...] = ()
     for_file: str | None = None
+
+    def source_columns(self) -> tuple[str, ...]:
+        """Every source column the mapping reads (for finding the header row)."""
+        named = [*self.columns.values()]
+        named += [c for columns in self.joined.values() for c in columns]
+        if self.medium_of_first_event:
+            named.append(self.medium_of_first_event)
+        return tuple(dict.fromkeys(named))
 
     @property
     def label(self) -> str:

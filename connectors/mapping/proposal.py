@@ -9,7 +9,15 @@ import polars as pl
 
 from analyzer import engine, schema, vocabulary
 from analyzer.problems import InputError, Problem, Severity, problem
-from connectors.mapping.model import COLUMN_KEYS, HOW, STRONG, Mapping, Recognition
+from connectors.mapping.model import (
+    COLUMN_KEYS,
+    DEFAULT_VALUE_KEY,
+    HOW,
+    STRONG,
+    Mapping,
+    Recognition,
+    ValueGuess,
+)
 from connectors.timestamps import parse_timestamps
 
 _SAMPLE_VALUES = 1000  # distinct values a proposal looks at per column
@@ -121,13 +129,23 @@ def propose_mapping(frame_sample: engine.FrameLike, *, source: str) -> Mapping:
             alternatives[column] = [f"„{c}“" for c in with_time[1:]]
 
     values: dict[str, dict[str, str]] = {}
+    defaults: dict[str, str] = {}
     unrecognised: dict[str, tuple[str, ...]] = {}
-    for key, lookup in (("level", vocabulary.level_of), ("medium", vocabulary.medium_of)):
+    guesses: list[ValueGuess] = []
+    for key in ("level", "medium"):
         if key not in chosen:
             continue
-        proposed, unknown = _value_proposals(sample[chosen[key][0]], lookup, key)
-        if proposed:
-            values[key] = proposed
+        found = value_guesses(sample[chosen[key][0]], key)
+        guesses += found
+        # values the sample did not show become missing too: the import never refuses them
+        # (a value spelt like the key "default" cannot be listed; it is unknown, so missing)
+        defaults[key] = ""
+        values[key] = {
+            g.value: g.target
+            for g in found
+            if g.how != "canonical" and g.value != DEFAULT_VALUE_KEY
+        }
+        unknown = tuple(g.value for g in found if g.how == "unknown")
         if unknown:
             unrecognised[key] = unknown
 
@@ -161,9 +179,11 @@ def propose_mapping(frame_sample: engine.FrameLike, *, source: str) -> Mapping:
     return Mapping(
         columns=ordered,
         values=values,
+        value_defaults=defaults,
         drop=tuple(drop),
         recognitions=tuple(recognitions),
         unrecognised_values=unrecognised,
+        value_guesses=tuple(guesses),
         for_file=source,
     )
 
@@ -207,7 +227,7 @@ def automatic_mapping(frame_sample: engine.FrameLike, *, source: str) -> tuple[M
     # without a mapping file it stays an extra attribute and the user is told how to map it.
     held_back: list[str] = []
     for key in ("medium", "level"):
-        if key in strong and (proposal.values.get(key) or proposal.unrecognised_values.get(key)):
+        if key in strong and proposal.values.get(key):
             held_back.append(strong.pop(key))
     columns = {k: v for k, v in proposal.columns.items() if k in strong}
     listing = ", ".join(f"{k} ← „{v}“" for k, v in columns.items())
@@ -229,7 +249,7 @@ def automatic_mapping(frame_sample: engine.FrameLike, *, source: str) -> tuple[M
         file=source,
         severity=Severity.WARNING,
     )
-    return replace(proposal, columns=columns, values={}, drop=()), note
+    return replace(proposal, columns=columns, values={}, value_defaults={}, drop=()), note
 
 
 def _header_candidates(column: str) -> list[tuple[str, int, str]]:
@@ -339,16 +359,33 @@ def _has_time_of_day(values: pl.Series) -> bool:
     return bool(values.drop_nulls().str.contains(r"\d:\d\d").any())
 
 
-def _value_proposals(values: pl.Series, lookup, key: str) -> tuple[dict[str, str], tuple[str, ...]]:
+_GUESSERS = {"medium": vocabulary.guess_medium, "level": vocabulary.guess_level}
+
+
+def value_guesses(values: pl.Series, key: str) -> tuple[ValueGuess, ...]:
+    """What each distinct value of a medium or level column ``values`` is, most frequent first.
+
+    Rule: a canonical value stays; else a known word, a word part or a similar known word
+    (:func:`analyzer.vocabulary.guess_medium` / ``guess_level``) gives its canonical value;
+    else it is unknown and proposed as missing (``""``), so the detectors infer the medium
+    from activity and system names (and say so) and skip an unknown level.
+    """
     allowed = set(schema.FIELDS_BY_KEY[key].allowed)
-    proposed: dict[str, str] = {}
-    unknown: list[str] = []
-    for text in _distinct_texts(values)[:_CATEGORY_LIMIT]:
-        if text in allowed:
+    text = values.drop_nulls().cast(pl.String).str.strip_chars().alias("value")
+    counts = (
+        text.filter(text != "")
+        .value_counts(sort=True, name="rows")
+        .sort(["rows", "value"], descending=[True, False])
+        .head(_CATEGORY_LIMIT)
+    )
+    found: list[ValueGuess] = []
+    for value, rows in counts.iter_rows():
+        if value in allowed:
+            found.append(ValueGuess(key, value, rows, value, "canonical", value))
             continue
-        found = lookup(text)
-        if found is None:
-            unknown.append(text)
+        guess = _GUESSERS[key](value)
+        if guess is None:
+            found.append(ValueGuess(key, value, rows, "", "unknown"))
         else:
-            proposed[text] = str(found)
-    return proposed, tuple(unknown)
+            found.append(ValueGuess(key, value, rows, guess.value, guess.how, guess.term))
+    return tuple(found)

@@ -9,7 +9,16 @@ from typing import Any
 import tomli_w
 
 from analyzer import schema
-from connectors.mapping.model import COLUMN_KEYS, HOW, SOURCE_KEYS, Mapping
+from connectors.mapping.model import (
+    COLUMN_KEYS,
+    DEFAULT_VALUE_KEY,
+    FIRST_EVENT_MEDIUM_KEY,
+    HOW,
+    SOURCE_KEYS,
+    VALUE_HOW,
+    Mapping,
+    ValueGuess,
+)
 
 
 def write_mapping(mapping: Mapping, path: str | Path) -> Path:
@@ -63,10 +72,21 @@ def mapping_text(mapping: Mapping) -> str:
                 alts = _one_line(", ".join(r.alternatives), 200)
                 out.append(f"#   passt auch / also fits: {alts}")
         out.append(_toml_line(key, column))
+    for key, names in mapping.joined.items():
+        out.append(f"# {schema.FIELDS_BY_KEY[key].label_de}: verbunden mit / joined with „·“")
+        out.append(_toml_line(key, list(names)))
+    if mapping.medium_of_first_event:
+        out.append(
+            "# Medium des ersten Ereignisses jedes Vorgangs / medium of each case's first event"
+        )
+        out.append(_toml_line(FIRST_EVENT_MEDIUM_KEY, mapping.medium_of_first_event))
     missing = [
         f
         for f in schema.FIELDS
-        if f.key in COLUMN_KEYS and f.key not in mapping.columns and f.key not in mapping.constants
+        if f.key in COLUMN_KEYS
+        and f.key not in mapping.columns
+        and f.key not in mapping.joined
+        and f.key not in mapping.constants
     ]
     if missing:
         out += [
@@ -95,22 +115,30 @@ def mapping_text(mapping: Mapping) -> str:
             out.append(line)
     out.append("")
 
-    keys = list(dict.fromkeys([*mapping.values, *mapping.unrecognised_values]))
+    keys = list(dict.fromkeys([*mapping.values, *mapping.value_defaults]))
+    guesses = {(g.key, g.value): g for g in mapping.value_guesses}
     for key in keys:
         f = schema.FIELDS_BY_KEY[key]
         out.append(f"[values.{key}]")
         out.append("# Wert der Datei = kanonischer Wert / value in the file = canonical value")
         if f.allowed:
             out.append(f"# erlaubt / allowed: {', '.join(f.allowed)}")
+        if mapping.value_guesses:
+            out.append(
+                '# "" = fehlt / missing (ein Medium wird dann aus Tätigkeit und System '
+                "abgeleitet / a medium is then inferred from activity and system)"
+            )
         for source_value, target in mapping.values.get(key, {}).items():
-            out.append(_toml_line(source_value, target))
-        unknown = mapping.unrecognised_values.get(key, ())
-        if unknown:
+            line = _toml_line(source_value, target)
+            guess = guesses.get((key, source_value))
+            if guess is not None and guess.how not in ("known_word", "canonical"):
+                line += f"   # {_guess_comment(guess)}"
+            out.append(line)
+        if key in mapping.value_defaults:
             out += [
-                "# Nicht erkannt, bitte zuordnen (sonst meldet der Import sie) /",
-                "# not recognised, please map (otherwise the import reports them):",
+                "# jeder andere Wert / every other value:",
+                _toml_line(DEFAULT_VALUE_KEY, mapping.value_defaults[key]),
             ]
-            out += [f"# {_toml_line(v, '')}" for v in unknown]
         out.append("")
     if not keys:
         out += [
@@ -152,6 +180,13 @@ def mapping_text(mapping: Mapping) -> str:
         )
     out.append("")
     return "\n".join(out)
+
+
+def _guess_comment(guess: ValueGuess) -> str:
+    """Why a proposal chose a value's target, for the comment after it."""
+    how_de, how_en = VALUE_HOW[guess.how]
+    term = f" „{guess.term}“" if guess.term else ""
+    return f"bitte prüfen / please check: {how_de}{term} / {how_en}{term}"
 
 
 def _one_line(text: str, limit: int = 60) -> str:
