@@ -13,7 +13,13 @@ import polars as pl
 from analyzer import schema
 from analyzer.problems import InputError, Problem, problem
 from connectors.event_log import EventLog, finalize_event_log
-from connectors.mapping import Mapping, apply_mapping, automatic_mapping, mapping_names
+from connectors.mapping import (
+    Mapping,
+    apply_mapping,
+    automatic_mapping,
+    mapping_names,
+    merged_label_warnings,
+)
 
 #: How many rows a proposal or an automatic mapping looks at.
 SAMPLE_ROWS = 2000
@@ -180,6 +186,7 @@ def finalize_table(
     else:
         details["mapping"] = mapping.path or "given"
     mapped = apply_mapping(frame, mapping, source=source)
+    warnings += merged_label_warnings(frame, mapping, source=source)
     _require_columns(mapped, frame, mapping, source=source)
     if isinstance(mapped, pl.LazyFrame):
         mapped = mapped.collect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analyzer import schema
 from analyzer.detectors import detect_media_breaks
-from analyzer.detectors.base import empty_findings
+from analyzer.detectors.base import NOTES, empty_findings
 from analyzer.schema import MediumClass
 from tests.tiny_logs import make_log, on, rows_of
 
@@ -112,3 +112,32 @@ def test_nothing_found_is_an_empty_typed_table(backend):
     assert found.empty
     assert list(found.columns) == list(F.FINDING_COLUMNS)
     assert found.dtypes.to_dict() == empty.dtypes.to_dict()
+
+
+def test_no_recognisable_medium_is_a_note_not_no_media_breaks(backend):
+    log = make_log(
+        [F.CASE, F.ACTIVITY, "minutes", F.IT_SYSTEM],
+        [
+            ("u1", "T02 Vorgang anlegen", 0, "SAP-XY"),
+            ("u1", "T03 Vorgang abschließen", 5, "SAP-XY"),
+            ("u2", "T02 Vorgang anlegen", 0, "SAP-XY"),
+            ("u2", "Rückfrage Vorgang", 9, None),
+        ],
+    )
+    found = detect_media_breaks(on(log, backend))
+    assert found.empty
+    (note,) = found.attrs[NOTES]
+    assert note.code == "detector.media_unrecognised"
+    # 3 activity names and 1 system name; words by events: vorgang 4, sap 3, anlegen 2, ...
+    assert note.de.startswith(
+        "Medien in diesem Log nicht erkennbar: 0 von 4 Bezeichnungen bekannt; häufigste "
+        "unbekannte Wörter: vorgang, sap, anlegen, abschließen, rückfrage."
+    )
+    assert note.en.startswith("media not recognisable in this log: 0 of 4 labels known")
+
+
+def test_a_log_with_known_media_and_no_breaks_has_no_such_note(backend):
+    log = make_log([F.CASE, F.ACTIVITY, "minutes"], [("k", "Online-Antrag", 0), ("k", "x", 1)])
+    found = detect_media_breaks(on(log, backend))
+    assert found.empty
+    assert found.attrs.get(NOTES, []) == []

@@ -21,15 +21,20 @@ from connectors.mapping import (
 from connectors.reading import read_event_log, read_table_sample
 
 # Two exports of invented authorities, with channel and level words the samples do not use.
-KREIS_EXPORT = """Vorgangsnummer;Arbeitsschritt;Erledigt am;Zugangsweg;Dienststelle;Verwaltungsebene;Datenfelder
-K-1;Antrag stellen;03.02.2026 08:15;Kundenportal;Bürgerservice;Ortsgemeinde;"Einkommen;Miete"
+KREIS_EXPORT = (
+    (
+        "Vorgangsnummer;Arbeitsschritt;Erledigt am;Zugangsweg;Dienststelle;Verwaltungsebene;"
+        "Datenfelder\n"
+    )
+    + """K-1;Antrag stellen;03.02.2026 08:15;Kundenportal;Empfang;Ortsgemeinde;"Einkommen;Miete"
 K-1;Antrag erfassen;04.02.2026 09:00;Antragsformular;Leistungsstelle;Kreisbehörde;"Einkommen;Miete"
 K-1;Antrag prüfen;05.02.2026 10:00;Fachanwendung;Leistungsstelle;Kreisbehörde;
 K-1;Antrag prüfen;06.02.2026 11:00;Fachanwendung;Prüfstelle;Landesbetrieb;
 K-1;Bescheid zustellen;07.02.2026 12:00;Brieftaube;Poststelle;Kreisbehörde;
-K-2;Antrag stellen;03.02.2026 08:30;Servicetheke;Bürgerservice;Ortsgemeinde;
+K-2;Antrag stellen;03.02.2026 08:30;Servicetheke;Empfang;Ortsgemeinde;
 K-2;Antrag prüfen;04.02.2026 08:30;Scanstelle;Leistungsstelle;Kreisbehörde;
 """
+)
 
 STADT_EXPORT = """Az,Aktion,Zeitstempel,Eingangskanal,Behörde,Ebene
 B-7,Eingang registrieren,2026-03-02 08:00,Onlinedienst,Stadtverwaltung Ahrweiler,Kommunalverwaltung
@@ -57,7 +62,7 @@ def counts(findings, column: str) -> dict[str, int]:
 
 
 def test_kreis_export_imports_untouched_and_its_burdens_are_found(tmp_path):
-    proposal, log = proposed_and_imported(tmp_path, KREIS_EXPORT, name="kreis.csv")
+    _proposal, log = proposed_and_imported(tmp_path, KREIS_EXPORT, name="kreis.csv")
     frame = log.frame
     assert frame[schema.MEDIUM].to_list() == [
         "online",
@@ -97,7 +102,7 @@ def test_kreis_export_imports_untouched_and_its_burdens_are_found(tmp_path):
 
 
 def test_stadt_export_with_an_unknown_channel_infers_it_and_finds_the_ping_pong(tmp_path):
-    proposal, log = proposed_and_imported(tmp_path, STADT_EXPORT, name="stadt.csv")
+    _proposal, log = proposed_and_imported(tmp_path, STADT_EXPORT, name="stadt.csv")
     assert log.frame[schema.MEDIUM].to_list() == [
         "online",
         None,  # "Sonstiges": missing, inferred by the detectors from "ausdrucken"

@@ -18,10 +18,17 @@ MUNICIPALITY, SERVICE, ORG_UNIT, LEVEL copied where present.
 Minutes lost: ``minutes_per_break`` for every break (printing, sorting, scanning, indexing;
 a standard estimate the Standard Cost Model re-prices later).
 Severity: high for digital → analogue (data leave the digital record), medium otherwise.
+
+No findings because no event has a known medium (none given, no name the lexicon knows) is
+not "no media breaks": the findings then carry a note (``attrs[NOTES]``,
+``detector.media_unrecognised``) saying 0 of N labels were known, with the most frequent
+unknown words of the events' names.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 
 import narwhals as nw
@@ -34,8 +41,10 @@ from analyzer.detectors.base import (
     id_list,
     labelled,
     lazy_findings,
+    with_notes,
     words,
 )
+from analyzer.detectors.notes import unrecognised_media_note
 from analyzer.medium_lexicon import (
     EVENT_MEDIUM,
     EVENT_MEDIUM_CLASS,
@@ -44,6 +53,7 @@ from analyzer.medium_lexicon import (
     MEDIUM_LABELS_EN,
     with_event_medium,
 )
+from analyzer.problems import Problem
 from analyzer.schema import Burden, MediumClass
 
 DETECTOR = "media_breaks"
@@ -75,7 +85,7 @@ def detect_media_breaks(
     def guessed(text_: str) -> nw.Expr:
         return nw.when(inferred).then(nw.lit(text_)).otherwise(nw.lit("."))
 
-    return collect_findings(
+    found = collect_findings(
         lazy_findings(
             changes,
             detector=DETECTOR,
@@ -111,3 +121,35 @@ def detect_media_breaks(
             inferred=inferred,
         )
     )
+    if found.empty:
+        note = _unrecognised_media(lf)
+        if note is not None:
+            with_notes(found, [note])
+    return found
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_SHOWN_WORDS = 5
+
+
+def _unrecognised_media(lf: nw.LazyFrame) -> Problem | None:
+    """The note when no event has a known medium: how many distinct names there are and the
+    words most frequent among the events' names (each name's words weighed by its events)."""
+    known = lf.select((~nw.col(EVENT_MEDIUM_CLASS).is_null()).sum().alias("n")).collect()
+    if known["n"][0]:
+        return None
+    columns = lf.collect_schema().names()
+    labels = 0
+    words: Counter[str] = Counter()
+    for column in (schema.ACTIVITY, schema.IT_SYSTEM, schema.DATA_FIELDS):
+        if column not in columns:
+            continue
+        names = (
+            lf.filter(~nw.col(column).is_null()).group_by(column).agg(nw.len().alias("n")).collect()
+        )
+        labels += len(names)
+        for name, n in zip(names[column].to_list(), names["n"].to_list(), strict=True):
+            for word in set(_WORD.findall(str(name).lower())):
+                words[word] += n
+    top = [w for w, _ in sorted(words.items(), key=lambda t: (-t[1], t[0]))[:_SHOWN_WORDS]]
+    return unrecognised_media_note(DETECTOR, labels=labels, words=top)

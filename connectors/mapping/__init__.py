@@ -56,7 +56,7 @@ catches values beyond the sample, so a proposal always imports as written.
 :func:`proposal_lines` gives what it recognised and guessed as plain-text lines.
 """
 
-from connectors.mapping.applying import apply_mapping
+from connectors.mapping.applying import apply_mapping, merged_label_warnings
 from connectors.mapping.checking import mapping_from_dict, read_mapping
 from connectors.mapping.model import (
     COLUMN_KEYS,
@@ -97,6 +97,7 @@ __all__ = [
     "mapping_from_dict",
     "mapping_names",
     "mapping_text",
+    "merged_label_warnings",
     "proposal_lines",
     "propose_mapping",
     "read_mapping",

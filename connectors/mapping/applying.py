@@ -7,7 +7,7 @@ import difflib
 import polars as pl
 
 from analyzer import schema
-from analyzer.problems import InputError, Problem, problem
+from analyzer.problems import InputError, Problem, Severity, problem
 from connectors.mapping.model import (
     FIRST_EVENT_MEDIUM,
     FIRST_EVENT_MEDIUM_KEY,
@@ -139,7 +139,8 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
     names = result.collect_schema().names()
     for key, table in mapping.values.items():
         column = schema.FIELDS_BY_KEY[key].column
-        if column not in names:
+        first_event = key == "medium" and FIRST_EVENT_MEDIUM in names
+        if column not in names and not first_event:
             if key in mapping.constants or not (table or key in mapping.value_defaults):
                 continue
             raise InputError(
@@ -159,8 +160,9 @@ def apply_mapping(frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, sourc
         default = mapping.value_defaults.get(key)
         if table or default is not None:
             allowed = schema.FIELDS_BY_KEY[key].allowed
-            value_maps.append(_value_map(column, table, default=default, allowed=allowed))
-            if key == "medium" and FIRST_EVENT_MEDIUM in names:
+            if column in names:
+                value_maps.append(_value_map(column, table, default=default, allowed=allowed))
+            if first_event:
                 value_maps.append(
                     _value_map(FIRST_EVENT_MEDIUM, table, default=default, allowed=allowed)
                 )
@@ -212,3 +214,52 @@ def _value_map(
         .otherwise(unlisted)
         .alias(column)
     )
+
+
+def merged_label_warnings(
+    frame: pl.DataFrame | pl.LazyFrame, mapping: Mapping, *, source: str
+) -> list[Problem]:
+    """Warnings where ``mapping``'s ``[values.activity]`` gives two different activity labels
+    the same name and they follow each other in a case (in the file's order): after the
+    translation they read as one step done twice, which rework then counts.
+    One warning per pair of labels, with how often it occurs."""
+    case, activity = mapping.columns.get("case"), mapping.columns.get("activity")
+    table = mapping.values.get("activity", {})
+    present = frame.collect_schema().names()
+    if not table or case not in present or activity not in present:
+        return []
+    raw = pl.col(activity).cast(pl.String).str.strip_chars()
+    translated = _value_map(activity, table, default=mapping.value_defaults.get("activity"))
+    steps = frame.select(
+        pl.col(case).alias("case"), raw.alias("label"), translated.alias("name")
+    ).with_columns(
+        pl.col("label").shift(1).over("case").alias("before"),
+        pl.col("name").shift(1).over("case").alias("name_before"),
+    )
+    pairs = (
+        steps.filter(
+            (pl.col("name") == pl.col("name_before")) & (pl.col("label") != pl.col("before"))
+        )
+        .group_by("before", "label", "name")
+        .agg(pl.len().alias("n"))
+        .sort("n", "before", "label", descending=[True, False, False])
+    )
+    if isinstance(pairs, pl.LazyFrame):
+        pairs = pairs.collect()
+    return [
+        problem(
+            "mapping.labels_merged",
+            f"[values.activity] macht aus „{before}“ und „{label}“ denselben Schritt "
+            f"„{name}“, und sie folgen {n}× im selben Vorgang aufeinander: danach sieht es aus "
+            "wie ein wiederholter Schritt (Nacharbeit). Gewollt? Sonst verschieden benennen",
+            f"[values.activity] turns '{before}' and '{label}' into the same step '{name}', "
+            f"and they follow each other {n}× in a case: they then look like a repeated step "
+            "(rework). Intended? Otherwise give them different names",
+            file=mapping.label,
+            row=mapping.lines.get(f"values.activity.{label}"),
+            column=activity,
+            value=name,
+            severity=Severity.WARNING,
+        )
+        for before, label, name, n in pairs.iter_rows()
+    ]
