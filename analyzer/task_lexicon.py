@@ -1,10 +1,12 @@
 """What kind of step an activity name describes: data capture, an automated transfer, a
-request to the citizen; and which documents another authority already holds.
+request to the citizen, a step the citizen takes; whether a resource is the citizen; and
+which documents another authority already holds.
 
 Bilingual (German/English) word lists, used where the log lacks the attribute that would
 say it directly (no DATA_FIELDS: a capture step is recognised by "erfassen", "eingeben",
-"übertragen", "enter", ...) and by the once-only rule (a request for a "Meldebescheinigung"
-asks the citizen for a document the registration office holds).
+"übertragen", "enter", ...), by the once-only rule (a request for a "Meldebescheinigung"
+asks the citizen for a document the registration office holds) and by the rework rule (a
+second "Ratenzahlung" is the citizen paying again, not the office working again).
 
 Names are compared in normalised form (:func:`normalise`): lower case, umlauts written out,
 every run of other characters one space, so "ALG-Bescheid" and "alg bescheid" match.
@@ -95,6 +97,78 @@ REQUEST_TO_CITIZEN: tuple[str, ...] = (
     r"\bapplicant",
     r"\bcitizen",
     r"\bcustomer",
+)
+
+#: A step the citizen or business takes: paying, handing in, uploading, objecting. Read by
+#: the words' parts: "-zahlung" (Raten-, Abschlags-, Ein-), "eingezahlt", "bezahlt",
+#: "eingereicht", "hochgeladen", "paid", "instalment", "submitted", "uploaded".
+CITIZEN_STEP_PATTERNS: tuple[str, ...] = (
+    r"zahlung",
+    r"\b(be|ein)?zahl(t|en)\b",
+    r"\bgezahlt\b",
+    r"eingezahlt",
+    r"\bbeglich",
+    r"\bbegleich",
+    r"einreich",
+    r"eingereicht",
+    r"nachreich",
+    r"nachgereicht",
+    r"hochgeladen",
+    r"hochlad",
+    r"\b(widerspruch|einspruch|klage|beschwerde) (eingelegt|erhoben|eingereicht)",
+    r"\bpa(y|ys|id|ying|yment|yments)\b",
+    r"\binstal?ments?\b",
+    r"\bsubmi(t|ts|tted|tting|ssion|ssions)\b",
+    r"\bupload",
+    r"\bhand(ed|s)? in\b",
+    r"\b(appeal|objection|complaint)s? (filed|lodged)",
+    r"\b(filed|lodged|lodges|lodge) (an? )?(appeal|objection|complaint)",
+)
+
+#: The office's part in such a step: reminding of, asking for, paying out, refunding or
+#: checking it. A name with one of these is the office's step, not the citizen's.
+OFFICE_PART_PATTERNS: tuple[str, ...] = (
+    r"erinner",
+    r"\bmahn",
+    r"gemahnt",
+    r"aufforder",
+    r"aufgefordert",
+    r"auszahl",
+    r"ausgezahlt",
+    r"\banweis",
+    r"angewiesen",
+    r"erstatt",
+    r"pruef",
+    r"kontroll",
+    r"bearbeit",
+    r"bewert",
+    r"festgesetzt",
+    r"festsetz",
+    r"berechn",
+    r"\bremind",
+    r"\bpay ?outs?\b",
+    r"\bpaid out\b",
+    r"\brefund",
+    r"\bcheck",
+    r"\breview",
+    r"\bverif",
+    r"\bprocess",
+    r"\bassess",
+    r"\bcalculat",
+    r"\bdetermin",
+)
+
+#: A resource or role that is the citizen or business, not a member of staff. Whole words,
+#: so that an office named after them ("Bürgerbüro", "Kundenservice") is not one.
+CITIZEN_ACTOR_PATTERNS: tuple[str, ...] = (
+    r"\bantragsteller(in|innen)?\b",
+    r"\bbuerger(in|innen)?\b",
+    r"\bgewerbetreibende?r?\b",
+    r"\bbauherr(in|en)?\b",
+    r"\bkund(e|in)\b",
+    r"\bapplicants?\b",
+    r"\bcitizens?\b(?! (service|services|office|advice|desk|center|centre)\b)",
+    r"\bcustomers?\b(?! (service|services|care|support|desk|center|centre)\b)",
 )
 
 #: Words saying a request goes to another public body: then it is no once-only violation,
@@ -207,6 +281,9 @@ _AUTOMATIC = _matcher(AUTOMATIC_PATTERNS)
 _REQUEST = _matcher(REQUEST_PATTERNS)
 _TO_CITIZEN = _matcher(REQUEST_TO_CITIZEN)
 _TO_AUTHORITY = _matcher(REQUEST_TO_AUTHORITY)
+_CITIZEN_STEP = _matcher(CITIZEN_STEP_PATTERNS)
+_OFFICE_PART = _matcher((*OFFICE_PART_PATTERNS, *REQUEST_PATTERNS))
+_CITIZEN_ACTOR = _matcher(CITIZEN_ACTOR_PATTERNS)
 
 
 def is_capture(name: str | None) -> bool:
@@ -231,6 +308,22 @@ def is_request_to_citizen(name: str | None) -> bool:
     if not _REQUEST.search(text):
         return False
     return bool(_TO_CITIZEN.search(text)) or not _TO_AUTHORITY.search(text)
+
+
+def is_citizen_step(name: str | None) -> bool:
+    """Whether a step name describes something the citizen or business does: pays
+    ("Ratenzahlung", "paid"), hands in or uploads ("eingereicht", "submitted"), objects
+    ("Widerspruch eingelegt"); and not the office's part in it ("Zahlungserinnerung",
+    "Auszahlung", "Eingereichte Unterlagen geprüft", a request).
+    """
+    text = normalise(name)
+    return bool(_CITIZEN_STEP.search(text)) and not _OFFICE_PART.search(text)
+
+
+def is_citizen_actor(name: str | None) -> bool:
+    """Whether a resource or role names the citizen or business ("Antragsteller/in",
+    "Bürgerin", "applicant"), not staff or an office ("Bürgerbüro", "customer service")."""
+    return bool(_CITIZEN_ACTOR.search(normalise(name)))
 
 
 def held_documents_in(
