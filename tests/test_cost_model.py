@@ -124,7 +124,8 @@ def test_cost_to_the_cent(backend):
 
     Times: Antragseingang 5 min (table, einfach); Prüfen measured 40 and 20 min, median
     30 min for every occurrence; Bescheid 60 min (table, mittel); Datenabgleich fixed 12 min;
-    Sonstiges has no time (unpriced).
+    Sonstiges has no time (unpriced): the figures are lower bounds (``lower_bound``), without
+    which c3 and the totals would have no cost (tests/test_cost_coverage.py).
     Unit costs: Antragseingang 5 × 25.50 / 60 = 2.125 €; Prüfen 30 × 42.20 / 60 = 21.10 €;
     Bescheid 60 × 42.20 / 60 + 0.85 = 43.05 €; Datenabgleich (Bund, höherer Dienst)
     12 × 67.60 / 60 = 13.52 €.
@@ -135,13 +136,15 @@ def test_cost_to_the_cent(backend):
     per year 1,200 × 89 / 60 = 1,780.00 h = 1.1125 person-years (1,600 h) → 1.11.
     """
     log = engine.on_backend(example_log(), backend)
-    per_case = cost_per_case(log, tables=TABLES, activities=ACTIVITIES)
+    per_case = cost_per_case(log, tables=TABLES, activities=ACTIVITIES, lower_bound=True)
     assert per_case[schema.CASE].tolist() == ["c1", "c2", "c3"]
     assert per_case[schema.COST_EUROS].tolist() == [D("66.28"), D("66.28"), D("58.70")]
     assert per_case[schema.COST_HOURS].tolist() == [D("1.58"), D("1.58"), D("1.28")]
     assert per_case[schema.COST_UNPRICED_EVENTS].tolist() == [0, 0, 1]
 
-    annual = annual_cost(log, tables=TABLES, activities=ACTIVITIES, cases_per_year=1200)
+    annual = annual_cost(
+        log, tables=TABLES, activities=ACTIVITIES, cases_per_year=1200, lower_bound=True
+    )
     row = annual.iloc[0]
     assert (row[schema.MUNICIPALITY], row[schema.SERVICE]) == ("Musterstadt", "Wohngeld")
     assert row[schema.COST_CASES] == 3
@@ -198,7 +201,8 @@ def test_cases_per_year_lookup_and_estimate(backend):
     """Mapping lookup: (municipality, service) before municipality before "*".
 
     Estimate: 2 cases over 73 days → 2 × 365 / 73 = 10 cases per year. One case of 30 min
-    (durchschnitt, Kommunen 40.70 €/h) and one of 0 → 10.175 € per case; per year 101.75 €.
+    (durchschnitt, Kommunen 40.70 €/h) and one unpriced → as a lower bound 10.175 € per case;
+    per year 101.75 €.
     """
     rows = [
         event("a", "Prüfen", at(1, 10), start=at(1, 9, 30), municipality="A"),
@@ -208,7 +212,9 @@ def test_cases_per_year_lookup_and_estimate(backend):
     log = engine.on_backend(frame(rows), backend)
     given = annual_cost(log, tables=TABLES, cases_per_year={("A", "Wohngeld"): 50, "*": 7})
     assert given[schema.COST_CASES_PER_YEAR].tolist() == [50, 7]
-    estimated = annual_cost(engine.on_backend(frame(rows[:2]), backend), tables=TABLES)
+    estimated = annual_cost(
+        engine.on_backend(frame(rows[:2]), backend), tables=TABLES, lower_bound=True
+    )
     assert estimated[schema.COST_CASES_PER_YEAR].tolist() == [10]
     assert estimated[schema.COST_CASES_PER_YEAR_SOURCE].tolist() == ["log"]
     assert estimated[schema.COST_EUROS_PER_CASE].tolist() == [D("10.18")]
@@ -471,7 +477,8 @@ Wohngeld = 1200
 
 def test_settings_file_feeds_the_model(tmp_path, backend):
     """Settings: gehoben 45.10 for everything, Prüfen 30 min, 1.00 € per case.
-    c1: Antragseingang (no time) 0, Prüfen 22.55, Bescheid 0 → 22.55 + 1.00 = 23.55 €."""
+    c1: Antragseingang (no time) 0, Prüfen 22.55, Bescheid 0 → as a lower bound
+    22.55 + 1.00 = 23.55 €."""
     path = tmp_path / "kosten.toml"
     path.write_text(SETTINGS, encoding="utf-8")
     settings = read_cost_settings(path)
@@ -491,6 +498,7 @@ def test_settings_file_feeds_the_model(tmp_path, backend):
         activities=settings.activities,
         defaults=settings.defaults,
         cases_per_year=settings.cases_per_year,
+        lower_bound=True,
     )
     assert out[schema.COST_EUROS_PER_CASE].tolist() == [D("23.55")]
     assert out[schema.COST_CASES_PER_YEAR].tolist() == [1200]

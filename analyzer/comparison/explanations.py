@@ -83,10 +83,19 @@ def best_peer(
 
 
 def _rank_of(ranking: pd.DataFrame, municipality: str, service: str | None) -> int:
+    return int(_row_of(ranking, municipality, service)[schema.RANK])
+
+
+def _peers_of(ranking: pd.DataFrame, municipality: str, service: str | None) -> int:
+    """Municipalities ranked in the peer group of ``municipality``, itself included."""
+    return int(_row_of(ranking, municipality, service)[schema.RANK_PEERS])
+
+
+def _row_of(ranking: pd.DataFrame, municipality: str, service: str | None) -> pd.Series:
     rows = ranking[ranking[schema.MUNICIPALITY] == municipality]
     if service is not None and schema.SERVICE in ranking.columns:
         rows = rows[rows[schema.SERVICE] == service]
-    return int(rows.iloc[0][schema.RANK])
+    return rows.iloc[0]
 
 
 def best_practice(
@@ -165,6 +174,22 @@ def explain_difference(
             schema.DIFF_SIDE,
         ]
     )
+    if _peers_of(ranking, municipality, service) == 1:
+        return BestPractice(
+            municipality,
+            service,
+            None,
+            edges,
+            variants,
+            (
+                f"{municipality} hat in der Vergleichsgruppe „{group}“ keine Vergleichskommune: "
+                "kein Vergleich mit der besten möglich.",
+            ),
+            (
+                f"{municipality} has no peer in peer group '{group}': no comparison with the "
+                "best possible.",
+            ),
+        )
     if best_name == municipality or tied:
         also_de = f" (gleichauf mit {best_name})" if tied else ""
         also_en = f" (level with {best_name})" if tied else ""
@@ -188,6 +213,13 @@ def explain_difference(
     return BestPractice(municipality, service, best_name, edges, variants, de, en)
 
 
+#: How the artificial start and end steps of a case are written (German, English).
+BOUNDARY_NAMES: dict[str, tuple[str, str]] = {
+    schema.START_STEP: ("Start", "start"),
+    schema.END_STEP: ("Ende", "end"),
+}
+
+
 def _summary(
     municipality: str,
     best: str,
@@ -196,31 +228,36 @@ def _summary(
     top: int,
     names: Mapping[str, str],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    def named(step: str) -> str:
+    def named(step: str, lang: str = "de") -> str:
+        if step in BOUNDARY_NAMES:
+            return BOUNDARY_NAMES[step][lang == "en"]
         return names.get(step, step)
+
+    def edge(e: pd.Series, lang: str) -> str:
+        return f"{named(e[schema.EDGE_SOURCE], lang)} → {named(e[schema.EDGE_TARGET], lang)}"
 
     de: list[str] = []
     en: list[str] = []
     more = edges[edges[schema.DIFF_DELTA] > 0].head(top)
     fewer = edges[edges[schema.DIFF_DELTA] < 0].head(top)
     for _, e in more.iterrows():
-        edge = f"{named(e[schema.EDGE_SOURCE])} → {named(e[schema.EDGE_TARGET])}"
         de.append(
-            f"{municipality} hat „{edge}“ {number_text(e[schema.DIFF_A])}-mal je 1.000 Fälle, "
+            f"{municipality} hat „{edge(e, 'de')}“ {number_text(e[schema.DIFF_A])}-mal "
+            "je 1.000 Fälle, "
             f"{best} {number_text(e[schema.DIFF_B])}-mal."
         )
         en.append(
-            f"{municipality} has '{edge}' {number_text(e[schema.DIFF_A], lang='en')} times per "
+            f"{municipality} has '{edge(e, 'en')}' "
+            f"{number_text(e[schema.DIFF_A], lang='en')} times per "
             f"1,000 cases, {best} {number_text(e[schema.DIFF_B], lang='en')} times."
         )
     for _, e in fewer.iterrows():
-        edge = f"{named(e[schema.EDGE_SOURCE])} → {named(e[schema.EDGE_TARGET])}"
         de.append(
-            f"{best} hat „{edge}“ {number_text(e[schema.DIFF_B])}-mal je 1.000 Fälle, "
+            f"{best} hat „{edge(e, 'de')}“ {number_text(e[schema.DIFF_B])}-mal je 1.000 Fälle, "
             f"{municipality} {number_text(e[schema.DIFF_A])}-mal."
         )
         en.append(
-            f"{best} has '{edge}' {number_text(e[schema.DIFF_B], lang='en')} times per "
+            f"{best} has '{edge(e, 'en')}' {number_text(e[schema.DIFF_B], lang='en')} times per "
             f"1,000 cases, {municipality} {number_text(e[schema.DIFF_A], lang='en')} times."
         )
     if not variants.empty:

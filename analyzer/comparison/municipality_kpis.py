@@ -20,6 +20,38 @@ from analyzer.problems import InputError, problem
 from analyzer.schema import Burden, Medium
 from analyzer.throughput import group_keys, throughput_days
 
+#: What a cost per case in the KPI table rests on (with ``tables``), after the KPIs.
+COST_BASIS_COLUMNS: tuple[str, ...] = (
+    schema.COST_PRICED_BY,
+    schema.COST_BASIS,
+    schema.COST_ACTIVITIES,
+    schema.COST_ACTIVITIES_PRICED,
+    schema.COST_UNPRICED_ACTIVITIES,
+    schema.COST_NOTE,
+    schema.COST_NOTE_EN,
+)
+#: Why the cost per case of a municipality differs between a comparison with and one
+#: without a step mapping (German, English), by what was priced: harmonised steps or labels.
+PRICED_BY_TEXT: dict[str, tuple[str, str]] = {
+    "step": (
+        "Bewertet nach harmonisierten Schritten (Schrittzuordnung); ohne Schrittzuordnung "
+        "werden die eigenen Tätigkeitsbezeichnungen jeder Kommune bewertet, nur mit den im "
+        "Protokoll gemessenen Dauern und der Kostendatei, daher können Kosten je Fall und Rang "
+        "dort anders ausfallen.",
+        "Priced by harmonised steps (step mapping); without a step mapping each "
+        "municipality's own activity labels are priced, only with durations measured in its "
+        "log and the costs file, so cost per case and rank can differ there.",
+    ),
+    "label": (
+        "Bewertet nach den eigenen Tätigkeitsbezeichnungen (ohne Schrittzuordnung); mit einer "
+        "Schrittzuordnung werden die harmonisierten Schritte bewertet, auch mit den Zeiten "
+        "des Referenzkatalogs, daher können Kosten je Fall und Rang dort anders ausfallen.",
+        "Priced by the municipality's own activity labels (no step mapping); with a step "
+        "mapping the harmonised steps are priced, also with the reference catalogue's "
+        "times, so cost per case and rank can differ there.",
+    ),
+}
+
 
 def kpi_table(
     frame: engine.FrameLike,
@@ -37,8 +69,11 @@ def kpi_table(
     """The KPI table: one row per municipality and service (see the module docstring).
 
     Columns: MUNICIPALITY and SERVICE (where the log has them), KPI_COLUMNS, KPI_SIZE and
-    KPI_PEER_GROUP (:func:`assign_peer_groups`), and ``cost:edition`` where ``tables`` are
-    given. ``activities``/``defaults`` price the steps (keys of ``activity_column``).
+    KPI_PEER_GROUP (:func:`assign_peer_groups`), and where ``tables`` are given
+    :data:`COST_BASIS_COLUMNS` and ``cost:edition``. A cost per case is missing (NaN) where
+    an activity has no time (:func:`~analyzer.cost_model.annual_cost`); its note says
+    whether steps or labels were priced (:data:`PRICED_BY_TEXT`), on what basis, or what is
+    missing. ``activities``/``defaults`` price the steps (keys of ``activity_column``).
     ``fitness``: a frame with the keys and KPI_FITNESS; else, with a reference ``catalogue``,
     computed by :func:`reference_fitness` (use with ``activity_column=schema.STEP``).
     KPIs that cannot be computed (no MEDIUM, no findings, no fitness) are empty (NaN).
@@ -105,7 +140,14 @@ def kpi_table(
             cases_per_year=0,
             by=keys,
         )
-        costs = costs[[*keys, schema.COST_EUROS_PER_CASE, schema.COST_EDITION]]
+        costs = costs[
+            [*keys, schema.COST_EUROS_PER_CASE, *COST_BASIS_COLUMNS[1:], schema.COST_EDITION]
+        ].copy()
+        by = "step" if activity_column != schema.ACTIVITY else "label"
+        costs.insert(len(keys) + 1, schema.COST_PRICED_BY, by)
+        why_de, why_en = PRICED_BY_TEXT[by]
+        costs[schema.COST_NOTE] = why_de + " " + costs[schema.COST_NOTE]
+        costs[schema.COST_NOTE_EN] = why_en + " " + costs[schema.COST_NOTE_EN]
         table = (
             table.merge(costs, on=keys, how="left") if keys else pd.concat([table, costs], axis=1)
         )
@@ -120,7 +162,7 @@ def kpi_table(
     else:
         table[schema.KPI_FITNESS] = float("nan")
     table = assign_peer_groups(table, sizes=sizes, size_classes=size_classes)
-    extra = [schema.COST_EDITION] if tables is not None else []
+    extra = [*COST_BASIS_COLUMNS, schema.COST_EDITION] if tables is not None else []
     ordered = [*keys, *KPI_COLUMNS, schema.KPI_SIZE, schema.KPI_PEER_GROUP, *extra]
     return table[ordered].reset_index(drop=True)
 

@@ -11,7 +11,9 @@ The rule, as in the Destatis guide to compliance costs (Erfüllungsaufwand der V
   the same case), as the median (or mean) of the measured durations per municipality and
   service; the Zeitwerttabelle Verwaltung, for an activity mapped to a standard activity and
   complexity. A step with none of these is *unpriced* and counted as such
-  (``cost:unpriced_events``), never silently priced at zero.
+  (``cost:unpriced_events``), never silently priced at zero: a cost resting on an unpriced
+  step is missing, and its note says which activities lack a time and how to give them one
+  (:mod:`~analyzer.cost_model.coverage`; ``lower_bound=True`` reports the priced part).
 * **Hourly rate** comes from the Lohnkostentabelle Verwaltung: the row of the event's
   government level (LEVEL; :attr:`CostDefaults.level` where empty) and the activity's career
   group (:attr:`ActivityCosting.career`, else :attr:`CostDefaults.career`).
@@ -29,6 +31,7 @@ waiting). Pure: frames in, small pandas frames out.
 The model in modules: :mod:`~analyzer.cost_model.costing` (the user's choices and the
 defaults), :mod:`~analyzer.cost_model.times` (minutes per activity),
 :mod:`~analyzer.cost_model.annual` (cost per case and per year),
+:mod:`~analyzer.cost_model.coverage` (which activities a cost rests on, and its basis),
 :mod:`~analyzer.cost_model.cases_per_year`, :mod:`~analyzer.cost_model.burden_findings`,
 :mod:`~analyzer.cost_model.citizen_side` and :mod:`~analyzer.cost_model.money` (cents and
 rounding).

@@ -10,7 +10,13 @@ import pandas as pd
 
 from analyzer import engine, schema
 from analyzer.cost_model.cases_per_year import case_volume, resolve_cases_per_year
-from analyzer.cost_model.costing import ActivityCosting, CasesPerYear, CostDefaults
+from analyzer.cost_model.costing import ActivityCosting, CasesPerYear, CostDefaults, TimeSource
+from analyzer.cost_model.coverage import (
+    activity_coverage,
+    basis_of,
+    cost_note,
+    occurrences_by_source,
+)
 from analyzer.cost_model.money import (
     SECONDS_PER_HOUR,
     as_int,
@@ -44,13 +50,16 @@ def cost_per_case(
     defaults: CostDefaults = CostDefaults(),  # noqa: B008 - frozen dataclass
     label_column: str = schema.ACTIVITY,
     by: Sequence[str] | None = None,
+    lower_bound: bool = False,
 ) -> pd.DataFrame:
     """Hours and euros of administrative work per case.
 
     One row per case with the ``by`` keys, CASE, ``cost:events``, ``cost:unpriced_events``,
-    ``cost:hours`` and ``cost:euros`` (Decimal, rounded half up to the cent per case) and
-    ``cost:edition``. Meant for inspecting cases; for totals use :func:`annual_cost`, which
-    rounds once per total instead of once per case.
+    ``cost:hours`` and ``cost:euros`` (Decimal, rounded half up to the cent per case; None for
+    a case with an unpriced occurrence unless ``lower_bound``, see
+    :mod:`~analyzer.cost_model.coverage`), ``cost:basis`` and ``cost:edition``. Meant for
+    inspecting cases; for totals use :func:`annual_cost`, which rounds once per total instead
+    of once per case.
     """
     keys = group_keys(frame, by)
     priced = _priced_counts(
@@ -68,9 +77,22 @@ def cost_per_case(
     out = sums[[*keys, schema.CASE]].copy()
     out[schema.COST_EVENTS] = sums[_N].astype("int64")
     out[schema.COST_UNPRICED_EVENTS] = sums[_UNPRICED].astype("int64")
-    out[schema.COST_HOURS] = [quantize(Fraction(int(s), SECONDS_PER_HOUR)) for s in sums[_SECTOTAL]]
-    out[schema.COST_EUROS] = [euros(int(c)) for c in cents]
+    shown = _shown(sums[_UNPRICED], sums[_N] - sums[_UNPRICED], lower_bound=lower_bound)
+    out[schema.COST_HOURS] = [
+        quantize(Fraction(int(s), SECONDS_PER_HOUR)) if ok else None
+        for s, ok in zip(sums[_SECTOTAL], shown, strict=True)
+    ]
+    out[schema.COST_EUROS] = [
+        euros(int(c)) if ok else None for c, ok in zip(cents, shown, strict=True)
+    ]
+    by_source = occurrences_by_source(priced, [*keys, schema.CASE])
+    out[schema.COST_BASIS] = basis_of(by_source).to_numpy()
     return with_edition(out.reset_index(drop=True), tables)
+
+
+def _shown(unpriced: pd.Series, priced: pd.Series, *, lower_bound: bool) -> list[bool]:
+    """Whether a cost is reported: all occurrences priced, or (as a lower bound) some."""
+    return [u == 0 or (lower_bound and p > 0) for u, p in zip(unpriced, priced, strict=True)]
 
 
 def annual_cost(
@@ -82,6 +104,7 @@ def annual_cost(
     defaults: CostDefaults = CostDefaults(),  # noqa: B008 - frozen dataclass
     label_column: str = schema.ACTIVITY,
     by: Sequence[str] | None = None,
+    lower_bound: bool = False,
 ) -> pd.DataFrame:
     """Hours and euros per case and per year, per municipality and service.
 
@@ -94,7 +117,13 @@ def annual_cost(
     ``cost:hours_per_case``, ``cost:euros_per_case``, ``cost:cases_per_year``,
     ``cost:cases_per_year_source``, ``cost:hours_per_year``, ``cost:euros_per_year``,
     ``cost:person_years`` (hours per year / hours of one person-year of the tables),
-    ``cost:edition``.
+    ``cost:activities``, ``cost:activities_priced``, ``cost:unpriced_activities``,
+    ``cost:basis``, ``cost:note``, ``cost:note_en``, ``cost:edition``.
+
+    A group with an unpriced occurrence has no hours, euros or person-years (None, shown
+    "–"); its note says which activities lack a time and how to give them one. With
+    ``lower_bound`` the priced part is reported where anything is priced, and the note says
+    it is a lower bound (:mod:`~analyzer.cost_model.coverage`).
     """
     keys = group_keys(frame, by)
     priced = _priced_counts(
@@ -107,6 +136,15 @@ def annual_cost(
         per_case=False,
     )
     sums = _sum_priced(priced, keys)
+    by_source = occurrences_by_source(priced, keys)
+    sums[schema.COST_BASIS] = basis_of(by_source).to_numpy()
+    sources = [s.value for s in TimeSource]
+    sums[sources] = by_source[sources].to_numpy()
+    sums = (
+        sums.merge(activity_coverage(priced, keys, label_column), on=keys, how="left")
+        if keys
+        else pd.concat([sums, activity_coverage(priced, keys, label_column)], axis=1)
+    )
     volume = case_volume(frame, keys)
     merged = volume.merge(sums, on=keys, how="left") if keys else pd.concat([volume, sums], axis=1)
     years = resolve_cases_per_year(cases_per_year, merged, keys)
@@ -125,21 +163,44 @@ def annual_cost(
         )
         year, source = years[i]
         hours_per_year = Fraction(seconds * year, cases * SECONDS_PER_HOUR)
+        activities_n = as_int(rec.get(schema.COST_ACTIVITIES))
+        priced_n = as_int(rec.get(schema.COST_ACTIVITIES_PRICED))
+        unpriced = as_int(rec.get(_UNPRICED))
+        [ok] = _shown([unpriced], [as_int(rec.get(_N)) - unpriced], lower_bound=lower_bound)
+        note_de, note_en = cost_note(
+            activities=activities_n,
+            priced=priced_n,
+            unpriced=rec.get(schema.COST_UNPRICED_ACTIVITIES),
+            by_source={s: as_int(rec.get(s)) for s in sources},
+            lower_bound=lower_bound,
+        )
         rows.append(
             {
                 **{k: rec[k] for k in keys},
                 schema.COST_CASES: cases,
                 schema.COST_EVENTS: as_int(rec.get(_N)),
-                schema.COST_UNPRICED_EVENTS: as_int(rec.get(_UNPRICED)),
-                schema.COST_HOURS_PER_CASE: quantize(Fraction(seconds, cases * SECONDS_PER_HOUR)),
-                schema.COST_EUROS_PER_CASE: euros(round_cents(cents_per_case)),
+                schema.COST_UNPRICED_EVENTS: unpriced,
+                schema.COST_HOURS_PER_CASE: quantize(Fraction(seconds, cases * SECONDS_PER_HOUR))
+                if ok
+                else None,
+                schema.COST_EUROS_PER_CASE: euros(round_cents(cents_per_case)) if ok else None,
                 schema.COST_CASES_PER_YEAR: year,
                 schema.COST_CASES_PER_YEAR_SOURCE: source,
-                schema.COST_HOURS_PER_YEAR: quantize(hours_per_year),
-                schema.COST_EUROS_PER_YEAR: euros(round_cents(cents_per_case * year)),
+                schema.COST_HOURS_PER_YEAR: quantize(hours_per_year) if ok else None,
+                schema.COST_EUROS_PER_YEAR: euros(round_cents(cents_per_case * year))
+                if ok
+                else None,
                 schema.COST_PERSON_YEARS: quantize(
                     hours_per_year / Fraction(tables.hours_per_person_year)
-                ),
+                )
+                if ok
+                else None,
+                schema.COST_ACTIVITIES: activities_n,
+                schema.COST_ACTIVITIES_PRICED: priced_n,
+                schema.COST_UNPRICED_ACTIVITIES: rec.get(schema.COST_UNPRICED_ACTIVITIES),
+                schema.COST_BASIS: rec.get(schema.COST_BASIS),
+                schema.COST_NOTE: note_de,
+                schema.COST_NOTE_EN: note_en,
             }
         )
     return with_edition(pd.DataFrame(rows, columns=[*keys, *_ANNUAL_COLUMNS]), tables)
@@ -156,6 +217,12 @@ _ANNUAL_COLUMNS = (
     schema.COST_HOURS_PER_YEAR,
     schema.COST_EUROS_PER_YEAR,
     schema.COST_PERSON_YEARS,
+    schema.COST_ACTIVITIES,
+    schema.COST_ACTIVITIES_PRICED,
+    schema.COST_UNPRICED_ACTIVITIES,
+    schema.COST_BASIS,
+    schema.COST_NOTE,
+    schema.COST_NOTE_EN,
 )
 
 
@@ -195,7 +262,9 @@ def _priced_counts(
     counts[_LEVEL] = counts[_LEVEL].astype(object).where(counts[_LEVEL].notna(), defaults.level)
     counts[_LEVEL] = counts[_LEVEL].astype(str)
     join = [*keys, label_column]
-    merged = counts.merge(times[[*join, _SEC, _MAT, schema.COST_CAREER]], on=join, how="left")
+    merged = counts.merge(
+        times[[*join, _SEC, _MAT, schema.COST_CAREER, schema.COST_TIME_SOURCE]], on=join, how="left"
+    )
     pairs = merged[[_LEVEL, schema.COST_CAREER]].drop_duplicates()
     pairs[_RATE] = [
         to_cents(tables.hourly_rate(lv, ca), what="wage_rates")
