@@ -131,7 +131,8 @@ def test_trace_and_event_attributes_with_their_types(tmp_path):
             schema.TIMESTAMP: ts(
                 [utc(2026, 1, 5, 8), utc(2026, 7, 1, 10, 30, 0, 250_000), utc(2026, 1, 6, 8, 15)]
             ),
-            schema.RESOURCE: ["Meier", None, None],
+            # the events without org:resource get the <global scope="event"> default
+            schema.RESOURCE: ["Meier", "DEFAULT", "DEFAULT"],
             schema.EVENT_ID: ["1", "2", "3"],
             schema.SOURCE_ROW: pl.Series([1, 2, 3], dtype=pl.Int64),
             "pages": pl.Series([12, -2, None], dtype=pl.Int64),
@@ -144,8 +145,8 @@ def test_trace_and_event_attributes_with_their_types(tmp_path):
     )
     assert_frame_equal(log.frame, expected)
     assert log.rows_read == 3
-    # global defaults are not values: no event gets org:resource "DEFAULT"
-    assert "DEFAULT" not in log.frame[schema.RESOURCE].to_list()
+    [default] = [p for p in log.problems if p.code == "xes.global_default"]
+    assert default.column == schema.RESOURCE and default.en.startswith("2 events lacked")
     assert log.details["reader"] == "fast"
     assert log.details["log_attributes"] == {"concept:name": "Wohngeld 2026"}
     assert log.details["traces"] == 2
@@ -441,13 +442,20 @@ def _random_xes(rng: random.Random) -> str:
 
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1.0">\n']
     out.append('<string key="concept:name" value="random"/>\n')
-    for _ in range(rng.randint(1, 8)):
+    for scope in rng.sample(["event", "trace", None], rng.randint(0, 2)):
+        q = rng.choice(['"', "'"])
+        out.append(("<global>" if scope is None else f"<global scope={q}{scope}{q}>") + "\n")
+        chosen = ["channel"] if scope == "trace" else rng.sample(sorted(keys), rng.randint(1, 3))
+        for key in chosen:
+            out.append(attribute(key, keys.get(key) or rng.choice(["string", "int"])))
+        out.append("</global>\n")
+    for t in range(rng.randint(1, 8)):
         out.append("<trace>" + rng.choice(gaps))
         if rng.random() < 0.9:
             out.append(attribute("concept:name", "string"))
         if rng.random() < 0.3:
             out.append(attribute("channel", rng.choice(["string", "int"])))
-        for e in range(rng.randint(0, 5)):
+        for e in range(rng.randint(0 if t else 1, 5)):  # a log has at least one event
             out.append("<event>" + rng.choice(gaps))
             out.append(f'<string key="concept:name" value="step {e}"/>')
             for key in rng.sample(sorted(keys), rng.randint(0, len(keys))):
@@ -660,13 +668,20 @@ def test_an_event_inside_an_event_is_refused_with_its_line(tmp_path):
     assert "<event> inside <event> at line 14" in exc.value.text("en")
 
 
-def test_an_event_without_timestamp_is_a_validation_error_naming_the_row(tmp_path):
+def test_an_event_without_timestamp_is_an_error_naming_the_event_and_its_xml_line(tmp_path):
     text = xes_text(tr("c", ev("a", "2026-01-01T10:00:00Z"), ev("b")))
     path = write(tmp_path, text)
     with pytest.raises(InputError) as exc:
         read_xes_log(path)
     [p] = exc.value.problems
-    assert (p.code, p.row, p.column, p.file) == ("value.missing", 2, schema.TIMESTAMP, str(path))
+    assert (p.code, p.row, p.column, p.file) == (
+        "xes.attribute_missing",
+        None,
+        schema.TIMESTAMP,
+        str(path),
+    )
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if 'value="b"' in t)
+    assert f"event 2 (trace 'c', XML line {line})" in p.en
 
 
 # --- writing and round trips ---------------------------------------------------------------

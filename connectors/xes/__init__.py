@@ -22,9 +22,17 @@ Reading (:func:`read_xes_log`)
     meaning); the children of a container ``C`` are ``C:<child key>``. Lists and containers
     have no value of their own and get no column. Written back, these are flat attributes.
 
-    Not applied, as in pm4py: the ``<global>`` default values (they describe which attributes
-    exist, they are not values), classifiers and log-level attributes (the log's name and
+    Global defaults (``<global scope="event">``, ``<global scope="trace">``) are applied:
+    an event or trace that lacks the key gets the default, typed as declared, with a
+    warning per key (rules and exceptions, e.g. ``__INVALID__``, in
+    :mod:`~connectors.xes.global_defaults`; the defaults are in
+    ``EventLog.details["global_defaults"]``). pm4py does not apply them.
+    Not applied, as in pm4py: classifiers and log-level attributes (the log's name and
     other log attributes are kept in ``EventLog.details["log_attributes"]``).
+
+    An event that still lacks its activity or timestamp (or its case id, after a mapping)
+    is an error naming the events by number, trace and XML line, with the mapping that
+    fixes it (:mod:`~connectors.xes.required_attributes`).
 
     A trace without ``concept:name`` (or a blank one) keeps its events together under the
     generated case id ``trace-<n>`` (n = the trace's ordinal in the file), with a warning; the
@@ -62,8 +70,9 @@ Layout: :mod:`~connectors.xes.reading` (the entry point, the choice of reader),
 :mod:`~connectors.xes.prolog` and :mod:`~connectors.xes.source` (the bytes, the DOCTYPE
 refusal), :mod:`~connectors.xes.tags` and :mod:`~connectors.xes.fast_reader` (the vectorised
 reader), :mod:`~connectors.xes.reference_reader` (lxml), :mod:`~connectors.xes.attributes`
-(typing attribute values) and :mod:`~connectors.xes.assembly` (the flat frame), and
-:mod:`~connectors.xes.writer`.
+(typing attribute values), :mod:`~connectors.xes.global_defaults`,
+:mod:`~connectors.xes.assembly` (the flat frame), :mod:`~connectors.xes.required_attributes`
+and :mod:`~connectors.xes.writer`.
 """
 
 from connectors.xes.reading import _read_frame, read_xes_log

@@ -12,8 +12,9 @@ import polars as pl
 
 from analyzer import schema
 from analyzer.problems import InputError, Problem, Severity, problem
-from connectors.xes.attributes import Attributes
+from connectors.xes.attributes import Attributes, Retype
 from connectors.xes.errors import bilingual
+from connectors.xes.global_defaults import Defaults, with_defaults
 from connectors.xes.vocabulary import (
     EVENT_NO,
     OWNER_NO,
@@ -35,6 +36,7 @@ class Parts:
     loose_events: int = 0
     first_loose_line: int | None = None
     log_attributes: dict[str, str] = field(default_factory=dict)
+    defaults: Defaults = field(default_factory=Defaults)  # the <global> elements
     details: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -51,7 +53,8 @@ class Parts:
 
 
 def assemble(parts: Parts) -> tuple[pl.DataFrame, list[Problem]]:
-    """The flat frame: typed event and ``case:`` columns, ``SOURCE_ROW``, warnings."""
+    """The flat frame: typed event and ``case:`` columns (global defaults filled in, see
+    :mod:`connectors.xes.global_defaults`), ``SOURCE_ROW``, warnings."""
     file, source = parts.file, str(parts.file)
     warnings: list[Problem] = []
     if parts.events_seen - parts.loose_events == 0:
@@ -61,6 +64,14 @@ def assemble(parts: Parts) -> tuple[pl.DataFrame, list[Problem]]:
             "the file contains no events (no <event> elements inside <trace> elements)",
             file,
         )
+    event_defaults = parts.defaults.applied(parts.events)
+    trace_defaults = parts.defaults.applied(parts.traces)
+    retype = (
+        parts.events.declare({k: {d.kind} for k, d in event_defaults.items()}),
+        parts.traces.declare({k: {d.kind} for k, d in trace_defaults.items()}),
+    )
+    if any(retype):
+        raise Retype(*retype)  # a default's type disagrees with its key's values: as text
     prefix = schema.CASE_ATTRIBUTE_PREFIX
     case_columns = {k: prefix + k for k in parts.traces.types}
     clash = sorted(set(parts.events.types) & {*case_columns.values(), schema.SOURCE_ROW})
@@ -118,8 +129,23 @@ def assemble(parts: Parts) -> tuple[pl.DataFrame, list[Problem]]:
             )
         )
 
-    traces = traces.rename({k: v for k, v in case_columns.items() if k in traces.columns})
     traces = with_events.join(traces, on=TRACE_NO, how="left", maintain_order="left")
+    filled = []
+    for frame_, defaults, attributes in (
+        (events, event_defaults, parts.events),
+        (traces, trace_defaults, parts.traces),
+    ):
+        try:
+            filled.append(
+                with_defaults(frame_, defaults, attributes, source=source, timezone=parts.timezone)
+            )
+        except InputError as exc:
+            errors.extend(exc.problems)
+    if errors:
+        raise InputError(errors)
+    (events, event_warnings), (traces, trace_warnings) = filled
+    warnings += event_warnings + trace_warnings
+    traces = traces.rename({k: v for k, v in case_columns.items() if k in traces.columns})
     traces = _name_cases(traces, source=source, warnings=warnings, file=file)
     # traces are in file order and so are the events' traces: gather, do not copy the events
     position = np.searchsorted(traces[TRACE_NO].to_numpy(), events[TRACE_NO].to_numpy())
@@ -132,6 +158,7 @@ def assemble(parts: Parts) -> tuple[pl.DataFrame, list[Problem]]:
         traces_without_events=empty_traces,
         events_outside_traces=parts.loose_events,
         log_attributes=dict(parts.log_attributes),
+        global_defaults=parts.defaults.as_details(),
     )
     return frame, warnings
 

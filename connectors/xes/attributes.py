@@ -3,6 +3,7 @@ type, value) into typed columns, reconciling the types of blocks, bad values."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -49,21 +50,34 @@ class Attributes:
 
     def merge(self, widened: Widened) -> None:
         """Keep a widened block (blocks come in file order)."""
-        conflicts = set()
-        for key, found in widened.types.items():
-            seen = self.types.setdefault(key, set())
-            seen.update(found)
-            if not _as_text(key, self.index, self.text_keys) and _column_type(seen) is None:
-                conflicts.add(key)
+        conflicts = self.declare(widened.types)
         if conflicts:
             raise Retype(
-                frozenset(conflicts) if self.index == EVENT_NO else frozenset(),
-                frozenset(conflicts) if self.index == TRACE_NO else frozenset(),
+                conflicts if self.index == EVENT_NO else frozenset(),
+                conflicts if self.index == TRACE_NO else frozenset(),
             )
         self.date_text |= widened.date_text
         for key, bad in widened.bad.items():
             self.bad.setdefault(key, []).append(bad)
         self._append(widened.block)
+
+    def declare(self, types: Mapping[str, set[str]]) -> frozenset[str]:
+        """Count ``types`` (XES types per key) as seen; the keys whose types now disagree
+        (they are to be read as text)."""
+        conflicts = set()
+        for key, found in types.items():
+            seen = self.types.setdefault(key, set())
+            seen.update(found)
+            if column_type(seen) is None and not self.as_text(key):
+                conflicts.add(key)
+        return frozenset(conflicts)
+
+    def as_text(self, key: str) -> bool:
+        return as_text(key, self.index, self.text_keys)
+
+    def kind(self, key: str) -> str | None:
+        """The type ``key`` is read as: "string", "date", "int", "float" or "boolean"."""
+        return "string" if self.as_text(key) else column_type(self.types.get(key, set()))
 
     def _append(self, block: pl.DataFrame) -> None:
         """Add ``block``; an owner cut by the block boundary (the last of the previous block
@@ -87,11 +101,11 @@ class Attributes:
         """All blocks as one frame with one type per key (raises InputError for bad values)."""
         errors: list[Problem] = []
         for key, frames in self.bad.items():
-            kind = _column_type(self.types[key])
+            kind = column_type(self.types[key])
             errors.extend(
                 self._bad_values(pl.concat(frames), kind=kind or "string", key=key, source=source)
             )
-        float_keys = {k for k, t in self.types.items() if _column_type(t) == "float"}
+        float_keys = {k for k, t in self.types.items() if column_type(t) == "float"}
         blocks = []
         for block in self.blocks:
             casts = [
@@ -177,7 +191,7 @@ class Attributes:
                 severity=Severity.WARNING,
             )
             for k in sorted(self.text_keys)
-            if k in self.types and _column_type(self.types[k]) is None
+            if k in self.types and column_type(self.types[k]) is None
         ]
 
 
@@ -195,7 +209,7 @@ def _column_name(key: str, index: str) -> str:
     return key if index == EVENT_NO else schema.CASE_ATTRIBUTE_PREFIX + key
 
 
-def _as_text(key: str, index: str, text_keys: frozenset[str]) -> bool:
+def as_text(key: str, index: str, text_keys: frozenset[str]) -> bool:
     """Kept as text: asked for, or a canonical text column (an id "007" stays "007")."""
     f = schema.FIELDS_BY_COLUMN.get(_column_name(key, index))
     return key in text_keys or (f is not None and f.kind is schema.Kind.STRING)
@@ -220,9 +234,9 @@ def widened(
     bad: dict[str, pl.DataFrame] = {}
     updates = []
     for key in wide.columns[1:]:
-        kind = "string" if _as_text(key, index, text_keys) else _column_type(types[key])
-        typed, is_date_text, wrong = _typed(wide[key], wide[index], key, kind)
-        updates.append(typed)
+        kind = "string" if as_text(key, index, text_keys) else column_type(types[key])
+        column, is_date_text, wrong = typed(wide[key], wide[index], key, kind)
+        updates.append(column)
         if is_date_text:
             date_text.add(key)
         if wrong is not None:
@@ -236,7 +250,7 @@ def widened(
     return Widened(wide, types, date_text, bad)
 
 
-def _typed(
+def typed(
     values: pl.Series, owners: pl.Series, key: str, kind: str | None
 ) -> tuple[pl.Series, bool, pl.DataFrame | None]:
     """``values`` as ``kind``; whether they are dates left as text; the values that do not
@@ -274,7 +288,7 @@ def _compact(values: pl.Series) -> pl.Series:
     return pl.Series(values.name, values.to_arrow().cast(pa.large_string()))
 
 
-def _column_type(found: set[str]) -> str | None:
+def column_type(found: set[str]) -> str | None:
     kinds = {"string" if t == "id" else t for t in found}
     if len(kinds) == 1:
         return next(iter(kinds))

@@ -17,7 +17,15 @@ from connectors.xes.attributes import Widened, widened
 from connectors.xes.errors import Unsupported
 from connectors.xes.prolog import Prolog
 from connectors.xes.source import Progress, Source
-from connectors.xes.tags import EVENT_CODE, LOG_CODE, TRACE_CODE, NameCodes, Tags, tokenized
+from connectors.xes.tags import (
+    EVENT_CODE,
+    GLOBAL_CODE,
+    LOG_CODE,
+    TRACE_CODE,
+    NameCodes,
+    Tags,
+    tokenized,
+)
 from connectors.xes.vocabulary import (
     EVENT_NO,
     KEY_COLUMN,
@@ -40,6 +48,7 @@ class _FastState:
     events: int = 0
     traces: int = 0
     names: NameCodes = field(default_factory=NameCodes)
+    scope: str | None = None  # the scope of the last element opened at level 2 (a <global>)
 
 
 def fast_parts(
@@ -57,12 +66,14 @@ def fast_parts(
 
     def keep(limit: int) -> None:
         while len(widening) > limit:
-            events, traces, log_attributes = widening.popleft().result()
+            events, traces, log_attributes, defaults = widening.popleft().result()
             parts.events.merge(events)
             if traces is not None:
                 parts.traces.merge(traces)
             for key, value in log_attributes:
                 parts.log_attributes.setdefault(key, value)
+            for scope, key, kind, value in defaults:
+                parts.defaults.add(scope, key, kind, value)
 
     def shape(limit: int) -> None:
         while len(tokenizing) > limit:
@@ -124,10 +135,15 @@ class _Shaped:
     owner: np.ndarray  # their trace or event number
     code: np.ndarray  # their type code
     log_level: np.ndarray  # attribute tags of the log itself
+    global_level: np.ndarray  # attribute tags of <global> elements
+    global_scopes: list[str | None]  # the scope of the <global> of each (None: not given)
 
 
-#: events (typed), traces (typed, None: no trace attributes), log attributes of one block
-_BlockParts = tuple[Widened, Widened | None, list[tuple[str, str]]]
+#: events (typed), traces (typed, None: no trace attributes), log attributes (key, value) and
+#: global defaults (scope, key, type, value) of one block
+_BlockParts = tuple[
+    Widened, Widened | None, list[tuple[str, str]], list[tuple[str | None, str, str, str]]
+]
 
 
 def _shaped(tags: Tags, state: _FastState) -> _Shaped:
@@ -174,8 +190,8 @@ def _shaped(tags: Tags, state: _FastState) -> _Shaped:
     opens2 = np.where((kind == 1) & (level == 2), np.arange(n), -1)
     last2 = np.maximum.accumulate(opens2) if n else opens2
     anc2 = np.where(last2 >= 0, code[np.maximum(last2, 0)], level2)
-    leaf = (kind == 0) & (code >= 1) & (code <= len(LEAF_TYPES))
-    leaf &= np.isin(np.arange(n), tags.others, invert=True) | _has_key_and_value(tags, n)
+    named = np.isin(np.arange(n), tags.others, invert=True) | _has_key_and_value(tags, n)
+    leaf = (kind == 0) & (code >= 1) & (code <= len(LEAF_TYPES)) & named
     in_trace = (level >= 3) & (anc2 == TRACE_CODE)
     is_event = (code == EVENT_CODE) & (kind != 0)
     allowed = np.where(
@@ -200,6 +216,13 @@ def _shaped(tags: Tags, state: _FastState) -> _Shaped:
         events = pl.concat([carried, events])
 
     at = np.flatnonzero(leaf & in_trace)
+    # a <global>'s own attribute elements (with or without children) are defaults
+    in_global = (level == 3) & (anc2 == GLOBAL_CODE) & (kind != -1) & named
+    global_level = np.flatnonzero(in_global & (code >= 1) & (code <= len(LEAF_TYPES)))
+    global_scopes = [
+        tags.scopes.get(int(opener)) if opener >= 0 else state.scope
+        for opener in last2[global_level].tolist()
+    ]
     shaped = _Shaped(
         tags=tags,
         events=events,
@@ -208,10 +231,14 @@ def _shaped(tags: Tags, state: _FastState) -> _Shaped:
         owner=np.where(level[at] == 4, event_no[at], trace_no[at]),
         code=code[at],
         log_level=np.flatnonzero(leaf & (level == 2)),
+        global_level=global_level,
+        global_scopes=global_scopes,
     )
     if n:
         state.events = int(event_no[-1])
         state.traces = int(trace_no[-1])
+        if last2[-1] >= 0:
+            state.scope = tags.scopes.get(int(last2[-1]))
     state.stack = new_stack
     return shaped
 
@@ -245,7 +272,17 @@ def _block_parts(shaped: _Shaped, text_keys: tuple[frozenset[str], frozenset[str
             (_attribute_text(k), _attribute_text(v))
             for k, v in zip(log_keys.to_list(), log_values.to_list(), strict=True)
         ]
-    return events, traces, log_attributes
+    defaults: list[tuple[str | None, str, str, str]] = []
+    if len(shaped.global_level):
+        keys, values = shaped.tags.texts(shaped.global_level)
+        kinds = [LEAF_TYPES[c - 1] for c in shaped.tags.code[shaped.global_level].tolist()]
+        defaults = [
+            (None if s is None else _attribute_text(s), _attribute_text(k), t, _attribute_text(v))
+            for s, k, t, v in zip(
+                shaped.global_scopes, keys.to_list(), kinds, values.to_list(), strict=True
+            )
+        ]
+    return events, traces, log_attributes, defaults
 
 
 def _has_key_and_value(tags: Tags, n: int) -> np.ndarray:

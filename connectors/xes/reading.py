@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from analyzer import schema
-from analyzer.problems import Problem
+from analyzer.problems import InputError, Problem
 from connectors.event_log import Duplicates, EventLog, finalize_event_log
 from connectors.mapping import Mapping, apply_mapping, mapping_names, read_mapping
 from connectors.xes.assembly import Parts, assemble
@@ -20,6 +20,7 @@ from connectors.xes.errors import Unsupported, bilingual, empty_file
 from connectors.xes.fast_reader import fast_parts
 from connectors.xes.prolog import read_prolog
 from connectors.xes.reference_reader import lxml_parts
+from connectors.xes.required_attributes import missing_required_attributes
 from connectors.xes.source import Progress
 
 
@@ -40,8 +41,9 @@ def read_xes_log(
     ``schema.DEFAULT_TIMEZONE``); ``duplicates`` is the policy for exact duplicate events
     (see :func:`~connectors.event_log.finalize_event_log`); ``progress(done, total)`` is
     called with the bytes of the file read so far. The rules (columns, types, nested
-    attributes, missing case ids, safety) are in the docstring of :mod:`connectors.xes`. Raises
-    :class:`InputError`.
+    attributes, global defaults, missing case ids, safety) are in the docstring of
+    :mod:`connectors.xes`. Raises :class:`InputError` (events that lack a required
+    attribute: see :mod:`connectors.xes.required_attributes`).
     """
     file = Path(path)
     if mapping is not None and not isinstance(mapping, Mapping):
@@ -53,12 +55,18 @@ def read_xes_log(
     if mapping is not None:
         frame = apply_mapping(frame, mapping, source=str(file))
         details["mapping"] = mapping.path or "given"
+    names = mapping_names(mapping)
+    missing = missing_required_attributes(
+        frame, file=file, names=names, defaults=details["global_defaults"]
+    )
+    if missing:
+        raise InputError(missing)
     return finalize_event_log(
         frame,
         source=str(file),
         timezone=zone,
         duplicates=duplicates,
-        names=mapping_names(mapping),
+        names=names,
         details=details,
         problems=tuple(warnings),
     )

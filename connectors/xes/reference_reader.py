@@ -18,12 +18,14 @@ from connectors.xes.source import Progress, Source
 from connectors.xes.vocabulary import (
     EVENT_NO,
     EVENT_TAG,
+    GLOBAL_TAG,
     KEY_ATTRIBUTE,
     KEY_COLUMN,
     LEAF_TYPES,
     LOG_TAG,
     NESTING_TYPES,
     OWNER_NO,
+    SCOPE_ATTRIBUTE,
     TRACE_NO,
     TRACE_TAG,
     TYPE_COLUMN,
@@ -69,6 +71,8 @@ def lxml_parts(file: Path, progress: Progress | None, parts: Parts) -> None:
                     key, value = el.get(KEY_ATTRIBUTE), el.get(VALUE_ATTRIBUTE)
                     if key is not None and value is not None:
                         parts.log_attributes.setdefault(key, value)
+                elif tag == GLOBAL_TAG:
+                    _add_defaults(el, parts)
                 el.clear(keep_tail=False)
                 while el.getprevious() is not None:
                     del parent[0]
@@ -81,6 +85,15 @@ def lxml_parts(file: Path, progress: Progress | None, parts: Parts) -> None:
     if root is None:
         raise empty_file(file)
     batch.flush(parts)
+
+
+def _add_defaults(el: Any, parts: Parts) -> None:
+    """The attributes of a ``<global>`` element (its own children with key and value)."""
+    for child in el:
+        tag = local_name(child.tag)
+        key, value = child.get(KEY_ATTRIBUTE), child.get(VALUE_ATTRIBUTE)
+        if tag in LEAF_TYPES and key is not None and value is not None:
+            parts.defaults.add(el.get(SCOPE_ATTRIBUTE), key, tag, value)
 
 
 def _checked_root(first: Any, file: Path) -> Any:

@@ -13,9 +13,11 @@ import pyarrow as pa
 from connectors.xes.errors import Unsupported
 from connectors.xes.vocabulary import (
     EVENT_TAG,
+    GLOBAL_TAG,
     KEY_ATTRIBUTE,
     LEAF_TYPES,
     LOG_TAG,
+    SCOPE_ATTRIBUTE,
     TRACE_TAG,
     VALUE_ATTRIBUTE,
 )
@@ -43,9 +45,9 @@ _TAG = re.compile(
 _ATTRIBUTE = re.compile(rf"""({_NAME}){_WS}*={_WS}*(?:"([^"<]*)"|'([^'<]*)')""")
 _COMMENT = re.compile(rb"<!--(.*?)-->", re.S)
 
-# name codes: 1..6 the attribute types (in LEAF_TYPES order), then event, trace, log;
-# other element names get codes from 10 on, per file
-EVENT_CODE, TRACE_CODE, LOG_CODE = 7, 8, 9
+# name codes: 1..6 the attribute types (in LEAF_TYPES order), then event, trace, log,
+# global; other element names get codes from 11 on, per file
+EVENT_CODE, TRACE_CODE, LOG_CODE, GLOBAL_CODE = 7, 8, 9, 10
 _OPENERS = [f"<{t} key=".encode() for t in LEAF_TYPES]
 _BARE = {b"<event>": (EVENT_CODE, 1), b"</event>": (EVENT_CODE, -1), b"<trace>": (TRACE_CODE, 1),
          b"</trace>": (TRACE_CODE, -1)}  # fmt: skip
@@ -59,7 +61,8 @@ _IS_WS[[9, 10, 13, 32]] = True
 @dataclass
 class NameCodes:
     """The element names of one file as small integers: 1..6 the attribute types (in
-    ``LEAF_TYPES`` order), then event, trace, log; other names from 10 on, as they come."""
+    ``LEAF_TYPES`` order), then event, trace, log, global; other names from 11 on, as they
+    come."""
 
     codes: dict[str, int] = field(
         default_factory=lambda: {
@@ -67,6 +70,7 @@ class NameCodes:
             EVENT_TAG: EVENT_CODE,
             TRACE_TAG: TRACE_CODE,
             LOG_TAG: LOG_CODE,
+            GLOBAL_TAG: GLOBAL_CODE,
         }
     )
 
@@ -127,6 +131,7 @@ class Tags:
         self.value_len = np.zeros(n, dtype=np.int64)
         self.other_key: dict[int, str | None] = {}
         self.other_value: dict[int, str | None] = {}
+        self.scopes: dict[int, str | None] = {}  # the scope of each <global> opened
         words = _unaligned_words(raw)
         head = _words(words, starts)
         gt = np.full(n, -1, dtype=np.int64)  # where each recognised tag's ">" is
@@ -218,6 +223,8 @@ class Tags:
                         found[a.group(1)] = a.group(2) if a.group(2) is not None else a.group(3)
                     name, kind = m.group(2), 0 if m.group(4) else 1
                     key, value = found.get(KEY_ATTRIBUTE), found.get(VALUE_ATTRIBUTE)
+                    if name == GLOBAL_TAG:
+                        self.scopes[at] = found.get(SCOPE_ATTRIBUTE)
             self.code[at] = names.code(name)
             self.kind[at] = kind
             self.other_key[at] = key

@@ -8,8 +8,12 @@ NESTING_TYPES = ("list", "container")
 EVENT_TAG = "event"
 TRACE_TAG = "trace"
 LOG_TAG = "log"
+GLOBAL_TAG = "global"
 KEY_ATTRIBUTE = "key"
 VALUE_ATTRIBUTE = "value"
+SCOPE_ATTRIBUTE = "scope"
+#: the scopes of a ``<global>``; without ``scope`` it is for events (IEEE 1849-2016)
+EVENT_SCOPE, TRACE_SCOPE = "event", "trace"
 
 # Internal columns of the intermediate frames; never visible outside this package.
 EVENT_NO = "__xes_event"
