@@ -1,4 +1,5 @@
-"""Findings summed up per detector: how many, how many cases they touch, minutes lost.
+"""Findings summed up per detector: how many, how many cases they touch, working minutes
+lost and idle days (kept apart: a case lying idle for 30 days is nobody's 30 days of work).
 
 Pure: a findings table (:data:`analyzer.schema.FINDING_COLUMNS`) and the case counts of the
 logs they came from in, small pandas frames out. Rates are per 1,000 cases so municipalities
@@ -7,9 +8,12 @@ of different size compare fairly.
 
 from __future__ import annotations
 
+import narwhals as nw
 import pandas as pd
 
-from analyzer import schema
+from analyzer import engine, schema
+from analyzer.cost_model.burden_findings import with_owning_detector
+from analyzer.cost_tables import MinutesMeaning, default_burden_costing
 
 _KEYS = [schema.MUNICIPALITY, schema.SERVICE]
 
@@ -17,8 +21,19 @@ FINDINGS = "findings"
 CASES_AFFECTED = "cases_affected"
 SHARE_OF_CASES = "share_of_cases"
 PER_1000_CASES = "per_1000_cases"
-MINUTES_LOST = "minutes_lost"
+MINUTES_LOST = "minutes_lost"  # working time only
+IDLE_DAYS = "idle_days"  # days cases lay idle (burdens whose minutes are waiting)
+PRICED_ELSEWHERE = "priced_elsewhere"  # findings whose burden instance another detector owns
+PRICED_AS = "priced_as"  # the detector that prices them (the detector itself where none)
 CASES = "cases"
+MINUTES_PER_DAY = 1440
+
+#: Burdens whose minutes are calendar time a case lay idle, not working time.
+IDLE_TIME_BURDENS = tuple(
+    kind
+    for kind, costing in default_burden_costing().items()
+    if costing.minutes_lost_is is MinutesMeaning.WAITING
+)
 
 
 def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
@@ -27,30 +42,48 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
     ``cases``: MUNICIPALITY, SERVICE and ``cases`` (e.g. from
     :func:`analyzer.log_summary.log_overview`). Columns: the keys, FINDING_DETECTOR,
     FINDING_BURDEN, ``findings``, ``cases_affected`` (distinct cases with a finding),
-    ``share_of_cases`` (0..1), ``per_1000_cases``, ``minutes_lost`` (sum). Detectors without
-    findings in a log appear with zeros when they appear in another log, so a table of
-    several municipalities has the same rows for each.
+    ``share_of_cases`` (0..1), ``per_1000_cases``, ``minutes_lost`` (sum of working time;
+    0 for idle-time burdens), ``idle_days`` (their minutes as days), ``priced_elsewhere``
+    (findings whose burden instance another detector owns, see
+    :func:`analyzer.cost_model.burden_findings.with_owning_detector`) and ``priced_as`` (that
+    detector; the detector itself where none is). Detectors without findings in a log appear
+    with zeros when they appear in another log, so a table of several municipalities has the
+    same rows for each.
     """
     keys = [k for k in _KEYS if k in cases.columns]
+    idle = findings[schema.FINDING_BURDEN].astype(str).isin([str(b) for b in IDLE_TIME_BURDENS])
+    minutes = findings[schema.FINDING_MINUTES_LOST].astype("float64")
+    split = findings.assign(
+        __work=minutes.where(~idle, 0.0), __idle=minutes.where(idle, 0.0) / MINUTES_PER_DAY
+    )
+    group = [*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN]
     counted = (
-        findings.groupby([*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN], dropna=False)
+        split.groupby(group, dropna=False, observed=True)
         .agg(
             **{
                 FINDINGS: (schema.CASE, "size"),
                 CASES_AFFECTED: (schema.CASE, "nunique"),
-                MINUTES_LOST: (schema.FINDING_MINUTES_LOST, "sum"),
+                MINUTES_LOST: ("__work", "sum"),
+                IDLE_DAYS: ("__idle", "sum"),
             }
         )
         .reset_index()
     )
+    counted = counted.merge(_priced_elsewhere(findings, keys), on=group, how="left")
     detectors = counted[[schema.FINDING_DETECTOR, schema.FINDING_BURDEN]].drop_duplicates()
     grid = cases[[*keys, CASES]].merge(detectors, how="cross")
     out = grid.merge(
         counted, on=[*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN], how="left"
     )
-    for column in (FINDINGS, CASES_AFFECTED):
+    for column in (FINDINGS, CASES_AFFECTED, PRICED_ELSEWHERE):
         out[column] = out[column].fillna(0).astype("int64")
-    out[MINUTES_LOST] = out[MINUTES_LOST].fillna(0.0).astype("float64")
+    for column in (MINUTES_LOST, IDLE_DAYS):
+        out[column] = out[column].fillna(0.0).astype("float64")
+    out[PRICED_AS] = (
+        out[PRICED_AS]
+        .astype(object)
+        .where(out[PRICED_AS].notna(), out[schema.FINDING_DETECTOR].astype(str))
+    )
     total = out[CASES].astype("float64")
     out[SHARE_OF_CASES] = (out[CASES_AFFECTED] / total).where(total > 0, 0.0)
     out[PER_1000_CASES] = (out[FINDINGS] / total * 1000.0).where(total > 0, 0.0)
@@ -64,12 +97,28 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
         SHARE_OF_CASES,
         PER_1000_CASES,
         MINUTES_LOST,
+        IDLE_DAYS,
+        PRICED_ELSEWHERE,
+        PRICED_AS,
     ]
     return out[ordered].sort_values([*keys, schema.FINDING_DETECTOR]).reset_index(drop=True)
 
 
-#: Burdens whose minutes are calendar time a case lay idle, not working time.
-IDLE_TIME_BURDENS = (schema.Burden.LONG_WAIT,)
+def _priced_elsewhere(findings: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per keys, detector and burden: findings whose instance another detector owns, and
+    which detector that is (the first by name where several)."""
+    group = [*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN]
+    owned = (
+        with_owning_detector(findings, column=PRICED_AS)
+        .filter(~nw.col(PRICED_AS).is_null())
+        .group_by(group)
+        .agg(nw.len().alias(PRICED_ELSEWHERE), nw.col(PRICED_AS).min())
+    )
+    table = engine.to_pandas(owned)
+    for column in group:  # as the findings hold them, for the merge
+        if column in findings.columns:
+            table[column] = table[column].astype(findings[column].dtype)
+    return table
 
 
 def top_findings(

@@ -622,6 +622,9 @@ COST_OCCURRENCES_PER_YEAR = "cost:occurrences_per_year"
 COST_CITIZEN_HOURS_PER_YEAR = "cost:citizen_hours_per_year"
 COST_CITIZEN_EUROS_PER_YEAR = "cost:citizen_euros_per_year"
 COST_WAITING_HOURS_PER_YEAR = "cost:waiting_hours_per_year"  # citizens' waiting, not work
+COST_IDLE_DAYS_PER_YEAR = "cost:idle_days_per_year"  # days cases lay idle: never work or euros
+COST_FINDINGS_PRICED_ELSEWHERE = "cost:findings_priced_elsewhere"  # instance owned elsewhere
+COST_DETECTORS = "cost:detectors"  # detectors whose findings a cost row prices
 COST_SAVINGS_HOURS_PER_YEAR = "cost:savings_hours_per_year"
 COST_SAVINGS_EUROS_PER_YEAR = "cost:savings_euros_per_year"
 

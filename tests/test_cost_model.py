@@ -264,7 +264,7 @@ def test_finding_costs_to_the_cent(backend):
     once_only ×1 with 15 min: Durchschnitt 40.70 €/h → 10.175 €; per year 2,543.75 €,
     62.50 h; citizen 3 + 2 + 5 = 10 min → 41.67 h a year, 0 € (time not priced);
     savings 2,543.75 € and 62.50 + 41.67 = 104.17 h.
-    long_wait ×1 with 2,880 min: no work; waiting 48 h × 250 = 12,000.00 h; savings 0.
+    long_wait ×1 with 2,880 min: no work; idle 2 days × 250 = 500.00 days; savings 0.
     With a citizen's value of time of 20.00 €/h: once_only citizen 2,500 min × 20 / 60 =
     833.33 €, savings 2,543.75 + 833.333… = 3,377.08 €.
     """
@@ -297,7 +297,7 @@ def test_finding_costs_to_the_cent(backend):
     assert once[schema.COST_SAVINGS_HOURS_PER_YEAR] == D("104.17")
     wait = costs.loc["long_wait"]
     assert wait[schema.COST_EUROS_PER_YEAR] == D("0.00")
-    assert wait[schema.COST_WAITING_HOURS_PER_YEAR] == D("12000.00")
+    assert wait[schema.COST_IDLE_DAYS_PER_YEAR] == D("500.00")
     assert wait[schema.COST_SAVINGS_EUROS_PER_YEAR] == D("0.00")
 
     valued = finding_costs(

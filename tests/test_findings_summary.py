@@ -48,13 +48,15 @@ def test_per_detector_with_zero_rows_for_the_other_municipality() -> None:
             fs.SHARE_OF_CASES,
             fs.PER_1000_CASES,
             fs.MINUTES_LOST,
+            fs.IDLE_DAYS,
         ]
     ].values.tolist()
+    # the long wait's 43,200 minutes are 30 idle days, not working time
     assert rows == [
-        ["A", "long_waits", 1, 1, 0.25, 250.0, 43200.0],
-        ["A", "media_breaks", 3, 2, 0.5, 750.0, 15.0],
-        ["B", "long_waits", 0, 0, 0.0, 0.0, 0.0],
-        ["B", "media_breaks", 1, 1, 0.5, 500.0, 7.5],
+        ["A", "long_waits", 1, 1, 0.25, 250.0, 0.0, 30.0],
+        ["A", "media_breaks", 3, 2, 0.5, 750.0, 15.0, 0.0],
+        ["B", "long_waits", 0, 0, 0.0, 0.0, 0.0, 0.0],
+        ["B", "media_breaks", 1, 1, 0.5, 500.0, 7.5, 0.0],
     ]
 
 

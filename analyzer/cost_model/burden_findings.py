@@ -1,4 +1,12 @@
-"""What burden findings cost per year, and what removing them would save."""
+"""What burden findings cost per year, and what removing them would save.
+
+One burden instance, one price: where two detectors report the same burden on the same
+anchor event (CASE, FINDING_EVENT_ID), only the owner's finding is priced
+(:data:`SAME_INSTANCE_OWNERS`; today a ``system_breaks`` finding on an event with a
+``manual_reentry`` finding: both say the data was typed again from another system). Idle
+time (burdens whose minutes are waiting, ``long_wait``) is reported in days, never as
+working hours or euros.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +39,47 @@ from analyzer.cost_tables import (
 )
 from analyzer.problems import InputError, problem
 from analyzer.schema import Burden
-from analyzer.throughput import group_keys
+from analyzer.throughput import SECONDS_PER_DAY, group_keys
+
+#: detector → the detector that owns a burden instance both report on the same anchor event.
+SAME_INSTANCE_OWNERS: dict[str, str] = {"system_breaks": "manual_reentry"}
+_OWNER = "__owner"
+
+
+def with_owning_detector(findings: engine.FrameLike, *, column: str) -> nw.LazyFrame:
+    """``findings`` with ``column``: the detector that owns (prices) the burden instance of
+    a finding where that is another detector (:data:`SAME_INSTANCE_OWNERS`), else null.
+
+    Needs FINDING_DETECTOR, CASE and FINDING_EVENT_ID; without them every finding owns its
+    instance.
+    """
+    fl = engine.as_lazy(findings)
+    out = fl.with_columns(nw.lit(None, dtype=nw.String()).alias(column))
+    needed = {schema.FINDING_DETECTOR, schema.CASE, schema.FINDING_EVENT_ID}
+    if not needed <= set(fl.collect_schema().names()):
+        return out
+    anchor = [schema.CASE, schema.FINDING_EVENT_ID]
+    for detector, owner in sorted(SAME_INSTANCE_OWNERS.items()):
+        owned = (
+            fl.filter(nw.col(schema.FINDING_DETECTOR) == owner)
+            .select(*anchor)
+            .unique()
+            .with_columns(nw.lit(True).alias("__owned"))
+        )
+        out = (
+            out.join(owned, on=anchor, how="left")
+            .with_columns(
+                nw.when(
+                    (nw.col(schema.FINDING_DETECTOR) == detector)
+                    & nw.col("__owned").fill_null(False)
+                )
+                .then(nw.lit(owner))
+                .otherwise(nw.col(column))
+                .alias(column)
+            )
+            .drop("__owned")
+        )
+    return out
 
 
 def finding_costs(
@@ -67,8 +115,11 @@ def finding_costs(
     ``cost:cases_per_year``, ``cost:cases_per_year_source``, ``cost:occurrences_per_year``,
     ``cost:hours_per_year``, ``cost:euros_per_year`` (administration),
     ``cost:citizen_hours_per_year``, ``cost:citizen_euros_per_year``,
-    ``cost:waiting_hours_per_year`` (citizens' waiting, never priced or saved as work),
-    ``cost:savings_hours_per_year``, ``cost:savings_euros_per_year``, ``cost:edition``.
+    ``cost:idle_days_per_year`` (days cases lay idle: never priced or saved as work),
+    ``cost:savings_hours_per_year``, ``cost:savings_euros_per_year``,
+    ``cost:findings_priced_elsewhere`` (findings of the kind whose instance another
+    detector owns, not priced here), ``cost:detectors`` (detectors whose findings are
+    priced in the row, ``", "``-joined), ``cost:edition``.
     """
     costing = dict(default_burden_costing())
     costing.update({Burden(k): v for k, v in (burdens or {}).items()})
@@ -76,6 +127,9 @@ def finding_costs(
     require_columns(fl, [schema.FINDING_BURDEN])
     fcols = fl.collect_schema().names()
     keys = [k for k in group_keys(log) if k in fcols]
+    fl = with_owning_detector(fl, column=_OWNER)
+    elsewhere, detectors = _ownership(fl, keys, has_detector=schema.FINDING_DETECTOR in fcols)
+    fl = fl.filter(nw.col(_OWNER).is_null())
     minutes = (
         nw.col(schema.FINDING_MINUTES_LOST).cast(nw.Float64)
         if (schema.FINDING_MINUTES_LOST in fcols)
@@ -125,9 +179,9 @@ def finding_costs(
         }
 
     value_cents = None
+    totals: dict[tuple, dict[str, Fraction]] = {key: _zero_totals() for key in elsewhere}
     if defaults.citizen_hourly_value is not None:
         value_cents = to_cents(defaults.citizen_hourly_value, what="citizen_hourly_value")
-    totals: dict[tuple, dict[str, Fraction]] = {}
     for rec in counts.to_dict("records"):
         kind = Burden(rec[schema.FINDING_BURDEN])
         spec = costing[kind]
@@ -194,7 +248,9 @@ def finding_costs(
                 schema.COST_FINDINGS: findings_n,
                 schema.COST_CASES: cases,
                 schema.COST_FINDINGS_PER_1000: float(Fraction(findings_n * 1000, cases)),
-                schema.COST_MINUTES_PER_FINDING: quantize(t["admin_seconds"] / (60 * findings_n)),
+                schema.COST_MINUTES_PER_FINDING: quantize(t["admin_seconds"] / (60 * findings_n))
+                if findings_n
+                else None,
                 schema.COST_CASES_PER_YEAR: year,
                 schema.COST_CASES_PER_YEAR_SOURCE: source,
                 schema.COST_OCCURRENCES_PER_YEAR: quantize(findings_n * factor),
@@ -202,13 +258,15 @@ def finding_costs(
                 schema.COST_EUROS_PER_YEAR: euros(round_cents(admin_cents)),
                 schema.COST_CITIZEN_HOURS_PER_YEAR: quantize(citizen_hours),
                 schema.COST_CITIZEN_EUROS_PER_YEAR: euros(round_cents(citizen_cents)),
-                schema.COST_WAITING_HOURS_PER_YEAR: quantize(
-                    t["waiting_seconds"] * factor / SECONDS_PER_HOUR
+                schema.COST_IDLE_DAYS_PER_YEAR: quantize(
+                    t["waiting_seconds"] * factor / SECONDS_PER_DAY
                 ),
                 schema.COST_SAVINGS_HOURS_PER_YEAR: quantize((admin_hours + citizen_hours) * share),
                 schema.COST_SAVINGS_EUROS_PER_YEAR: euros(
                     round_cents((admin_cents + citizen_cents) * share)
                 ),
+                schema.COST_FINDINGS_PRICED_ELSEWHERE: elsewhere.get(key, 0),
+                schema.COST_DETECTORS: detectors.get(key),
             }
         )
     columns = [*keys, schema.FINDING_BURDEN, *_FINDING_COLUMNS]
@@ -227,10 +285,34 @@ _FINDING_COLUMNS = (
     schema.COST_EUROS_PER_YEAR,
     schema.COST_CITIZEN_HOURS_PER_YEAR,
     schema.COST_CITIZEN_EUROS_PER_YEAR,
-    schema.COST_WAITING_HOURS_PER_YEAR,
+    schema.COST_IDLE_DAYS_PER_YEAR,
     schema.COST_SAVINGS_HOURS_PER_YEAR,
     schema.COST_SAVINGS_EUROS_PER_YEAR,
+    schema.COST_FINDINGS_PRICED_ELSEWHERE,
+    schema.COST_DETECTORS,
 )
+
+
+def _ownership(
+    fl: nw.LazyFrame, keys: list[str], *, has_detector: bool
+) -> tuple[dict[tuple, int], dict[tuple, str]]:
+    """Per (keys, burden): findings owned by another detector, and the detectors whose own
+    findings are priced (``", "``-joined)."""
+    detector = nw.col(schema.FINDING_DETECTOR) if has_detector else nw.lit(None, nw.String())
+    table = engine.to_pandas(
+        fl.with_columns(detector.cast(nw.String()).alias("__detector"))
+        .group_by([*keys, schema.FINDING_BURDEN, "__detector", _OWNER], drop_null_keys=False)
+        .agg(nw.len().alias(_N))
+    )
+    elsewhere: dict[tuple, int] = {}
+    detectors: dict[tuple, set[str]] = {}
+    for rec in table.to_dict("records"):
+        key = (*(rec[k] for k in keys), Burden(rec[schema.FINDING_BURDEN]))
+        if isinstance(rec[_OWNER], str):
+            elsewhere[key] = elsewhere.get(key, 0) + int(rec[_N])
+        elif isinstance(rec["__detector"], str):
+            detectors.setdefault(key, set()).add(rec["__detector"])
+    return elsewhere, {key: ", ".join(sorted(names)) for key, names in detectors.items()}
 
 
 def _zero_totals() -> dict[str, Fraction]:
