@@ -12,9 +12,13 @@ Every function takes keyword-only options with the defaults of the command line.
 from app.api.analysis import Analysis, analyze
 from app.api.comparison import Comparison, compare
 from app.api.logs import (
+    LogFiles,
+    MappingChoice,
     import_history,
     import_log,
     is_database_url,
+    logs_in,
+    mapping_for,
     overview,
     overview_of_frame,
     read_log,
@@ -23,11 +27,15 @@ from app.api.logs import (
 __all__ = [
     "Analysis",
     "Comparison",
+    "LogFiles",
+    "MappingChoice",
     "analyze",
     "compare",
     "import_history",
     "import_log",
     "is_database_url",
+    "logs_in",
+    "mapping_for",
     "overview",
     "overview_of_frame",
     "read_log",

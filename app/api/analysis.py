@@ -13,8 +13,8 @@ from analyzer import schema, steps
 from analyzer.detectors.base import concat_findings
 from analyzer.findings_summary import findings_by_detector
 from analyzer.log_summary import log_overview
-from analyzer.problems import Problem
-from app.api.logs import filtered_to, logs_of, read_log
+from analyzer.problems import InputError, Problem
+from app.api.logs import filtered_to, logs_in, logs_of, read_log
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 
@@ -45,7 +45,7 @@ def analyze(
     progress: Callable[..., Any] | None = None,
     **read_options: Any,
 ) -> Analysis:
-    """Run the burden detectors on a file or on the logs of a workspace.
+    """Run the burden detectors on a file, the logs in a folder or the logs of a workspace.
 
     Each workspace log (one municipality and service) is analysed on its own, so no
     municipality's events are ever read together with another's. ``maps``: also the
@@ -56,9 +56,19 @@ def analyze(
 
     check_options(detectors, options)  # a misspelt detector or option fails before any work
     parts: list[tuple[tuple[str, str], Any]] = []
+    notes: list[Problem] = []
     if source is not None:
-        frame = read_log(source, **read_options).frame
-        parts = logs_of(filtered_to(frame, municipality=municipality, service=service))
+        given = logs_in([source])  # a folder: every log in it
+        notes.extend(given.notes)
+        for file in given.files:
+            try:
+                frame = read_log(file, **read_options).frame
+            except InputError as exc:
+                if file not in given.tentative or read_options.get("mapping") is not None:
+                    raise
+                notes.append(given.skipped(file, exc))
+                continue
+            parts += logs_of(filtered_to(frame, municipality=municipality, service=service))
         ws = None
     else:
         ws = Workspace(workspace or DEFAULT_WORKSPACE, read_only=True)
@@ -71,7 +81,7 @@ def analyze(
             finally:
                 ws.close()  # a read-only connection left open would lock out later imports
     try:
-        found, overviews, notes = [], [], []
+        found, overviews = [], []
         drawn: dict[tuple[str, str], tuple[Any, Any]] = {}
         models: dict[tuple[str, str], str] = {}
         for i, (key, raw) in enumerate(parts):

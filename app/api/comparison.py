@@ -12,7 +12,7 @@ import pandas as pd
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import concat_findings
 from analyzer.problems import Problem, error
-from app.api.logs import logs_of, read_log
+from app.api.logs import LogFiles, logs_in, logs_of, read_log
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 
@@ -44,7 +44,7 @@ class _Part:
 
 
 def compare(
-    sources: Sequence[str | Path] = (),
+    sources: Sequence[str | Path] | LogFiles = (),
     *,
     workspace: str | Path | None = None,
     mappings: Mapping[str, str | Path] | None = None,
@@ -61,8 +61,9 @@ def compare(
     """Compare municipalities: KPIs per 1,000 cases, cost per case, rankings within peer
     groups and what each does differently from the best peer.
 
-    ``sources``: files (each read with ``mappings[str(file)]`` where given); else the logs of
-    ``workspace``. Each municipality's and service's log is analysed on its own (detectors,
+    ``sources``: files and folders of files (:func:`~app.api.logs.logs_in`; each read with
+    ``mappings[str(file)]`` where given, else by :func:`~app.api.logs.mapping_for`); else the
+    logs of ``workspace``. Each municipality's and service's log is analysed on its own (detectors,
     KPIs, process map), so no two municipalities' events are ever read together; only their
     aggregates are compared. ``step_mappings``: confirmed step mapping files (one per
     reference catalogue); a service without one is compared on the KPIs that need no
@@ -85,11 +86,12 @@ def compare(
     if sizes is not None and not isinstance(sizes, Mapping):
         sizes = read_sizes(sizes)
     edition = settings.tables.edition
-    notes: list[Problem] = []
+    found_files = sources if isinstance(sources, LogFiles) else logs_in(sources)
+    notes: list[Problem] = list(found_files.notes)
     catalogues: dict[str, Any] = {}
     kpi_rows, behaviours, unmapped, label_counts, found_all = [], {}, [], {}, []
     parts, ws = _compare_parts(
-        sources, workspace=workspace, mappings=mappings or {}, service=service
+        found_files, workspace=workspace, mappings=mappings or {}, service=service, notes=notes
     )
     try:
         for i, part in enumerate(parts):
@@ -214,22 +216,26 @@ def _catalogue_for(service: str, notes: list[Problem]) -> Any:
 
 
 def _compare_parts(
-    sources: Sequence[str | Path],
+    found: LogFiles,
     *,
     workspace: str | Path | None,
     mappings: Mapping[str, str | Path],
     service: str | None,
+    notes: list[Problem],
 ) -> tuple[list[_Part], Workspace | None]:
     """One :class:`_Part` per municipality and service, and the workspace they are read from
-    (open; the caller closes it) when no ``sources`` are given."""
+    (open; the caller closes it) when no files are given. A tentative file (found in a
+    folder, no mapping) that does not read as a log is skipped with a note."""
     import polars as pl
 
     from analyzer.harmonisation import plain_name
+    from analyzer.problems import InputError
 
     def wanted(s: str) -> bool:
         return service is None or plain_name(s) == plain_name(service)
 
     parts: list[_Part] = []
+    sources = found.files
     if not sources:
         ws = Workspace(workspace or DEFAULT_WORKSPACE, read_only=True)
         parts = [_Part(m, s, events, str(ws.path)) for m, s, events in ws.partitions() if wanted(s)]
@@ -247,7 +253,13 @@ def _compare_parts(
         return parts, ws
     seen: dict[tuple[str, str], str] = {}
     for source in sources:
-        frame = read_log(source, mapping=mappings.get(str(source))).frame
+        try:
+            frame = read_log(source, mapping=mappings.get(str(source))).frame
+        except InputError as exc:
+            if source not in found.tentative or str(source) in mappings:
+                raise
+            notes.append(found.skipped(source, exc))
+            continue
         if schema.MUNICIPALITY not in frame.columns:
             raise error(
                 "compare.no_municipality",

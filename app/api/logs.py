@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +12,120 @@ import pandas as pd
 
 from analyzer import schema
 from analyzer.log_summary import attribute_coverage, log_overview
-from analyzer.problems import error
+from analyzer.problems import InputError, Problem, Severity, error, problem
 from connectors.event_log import EventLog
 from connectors.workspace import DEFAULT_WORKSPACE, ImportRecord, Workspace
 
 
 def is_database_url(source: str | Path) -> bool:
     return "://" in str(source)
+
+
+@dataclass(frozen=True)
+class MappingChoice:
+    """The mapping file a log is read with, and why: ``"given"`` (``--mapping``),
+    ``"beside"`` (``FILE.mapping.toml`` next to the file) or ``"detected"`` (none: the
+    columns are recognised by their names)."""
+
+    path: Path | None
+    how: str
+
+    def sentence(self, source: str | Path) -> tuple[str, str]:
+        """One line saying which mapping ``source`` is read with (German, English)."""
+        name = str(source)
+        if self.how == "given":
+            return f"{name}: Zuordnung {self.path}", f"{name}: mapping {self.path}"
+        if self.how == "beside":
+            return (
+                f"{name}: Zuordnung {self.path} (neben der Datei gefunden)",
+                f"{name}: mapping {self.path} (found beside the file)",
+            )
+        return (
+            f"{name}: keine Zuordnungsdatei, Spalten automatisch erkannt",
+            f"{name}: no mapping file, columns recognised automatically",
+        )
+
+
+def mapping_for(source: str | Path, mapping: str | Path | None = None) -> MappingChoice:
+    """The one rule every command follows: ``mapping`` where given; else the mapping file
+    beside the file (``export.mapping.toml`` as ``amtsweg map`` writes it, or
+    ``export.csv.mapping.toml``); else none, and the reader recognises the columns."""
+    from connectors.mapping import default_mapping_path
+
+    if mapping is not None:
+        return MappingChoice(Path(mapping), "given")
+    if not is_database_url(source):
+        file = Path(source)
+        for candidate in (default_mapping_path(file), file.with_name(file.name + ".mapping.toml")):
+            if candidate.is_file():
+                return MappingChoice(candidate, "beside")
+    return MappingChoice(None, "detected")
+
+
+#: Files in a folder of exports that are not logs: ground-truth labels, column mappings and
+#: step mappings (which ``--step-mapping`` names).
+NOT_LOGS: tuple[str, ...] = ("*.labels.parquet", "*.mapping.toml", "step_mapping_*.toml")
+
+
+@dataclass(frozen=True)
+class LogFiles:
+    """The log files a list of files and folders names (:func:`logs_in`)."""
+
+    files: tuple[Path, ...]
+    #: files found in a folder with no mapping beside them: taken if they read as a log,
+    #: else skipped with a note (a folder of exports may hold other tables too)
+    tentative: frozenset[Path]
+    notes: tuple[Problem, ...]
+
+    def skipped(self, file: Path, reason: InputError) -> Problem:
+        """The note for a tentative file that did not read as a log."""
+        why_de, why_en = reason.problems[0].text("de"), reason.problems[0].text("en")
+        return problem(
+            "folder.not_a_log",
+            f"übersprungen, als Protokoll nicht lesbar: {why_de}",
+            f"skipped, not readable as a log: {why_en}",
+            file=str(file),
+            severity=Severity.WARNING,
+        )
+
+
+def logs_in(sources: Sequence[str | Path]) -> LogFiles:
+    """``sources`` with every folder replaced by the logs in it (sorted by name), and a note
+    naming the files of a folder that were skipped: labels, mappings, step mappings and
+    files of no log format. Files named directly are taken as they are."""
+    from connectors.reading import READERS
+
+    endings = tuple(e for _module, _function, ends in READERS.values() for e in ends)
+    files: list[Path] = []
+    tentative: set[Path] = set()
+    notes: list[Problem] = []
+    for source in sources:
+        folder = Path(source)
+        if is_database_url(source) or not folder.is_dir():
+            files.append(folder)
+            continue
+        skipped = []
+        for file in sorted(p for p in folder.iterdir() if p.is_file()):
+            name = file.name.lower()
+            if name.startswith(".") or any(fnmatch(name, pattern) for pattern in NOT_LOGS):
+                skipped.append(file.name)
+            elif name.endswith(endings):
+                files.append(file)
+                if mapping_for(file).how == "detected":
+                    tentative.add(file)
+            else:
+                skipped.append(file.name)
+        if skipped:
+            notes.append(
+                problem(
+                    "folder.skipped",
+                    f"übersprungen (kein Protokoll): {', '.join(skipped)}",
+                    f"skipped (not a log): {', '.join(skipped)}",
+                    file=str(folder),
+                    severity=Severity.WARNING,
+                )
+            )
+    return LogFiles(tuple(files), frozenset(tentative), tuple(notes))
 
 
 def read_log(
@@ -32,12 +141,14 @@ def read_log(
     progress: Callable[..., Any] | None = None,
 ) -> EventLog:
     """Read and validate a log from a file (CSV, Excel, Parquet, XES, OCEL 2.0) or a database
-    URL (with ``table`` or ``query``); raises :class:`~analyzer.problems.InputError`."""
+    URL (with ``table`` or ``query``), with the mapping :func:`mapping_for` chooses; raises
+    :class:`~analyzer.problems.InputError`."""
     options: dict[str, Any] = {
         "duplicates": duplicates,
         "timezone": timezone,
         "progress": progress,
     }
+    mapping = mapping_for(source, mapping).path
     if is_database_url(source):
         from connectors.sql import read_sql_log
 
@@ -59,6 +170,7 @@ def import_log(
     **read_options: Any,
 ) -> list[ImportRecord]:
     """Read ``source`` and store it in ``workspace`` (atomic; replaces the same log)."""
+    mapping = mapping_for(source, mapping).path
     log = read_log(source, mapping=mapping, **read_options)
     with Workspace(workspace) as ws:
         return ws.import_log(

@@ -10,16 +10,33 @@ from rich.table import Table
 
 from analyzer import findings_summary as fs
 from analyzer import schema
-from app.cli.output import console, language, number, progress, quiet, say, warn
+from app.cli.output import (
+    detector_name,
+    language,
+    number,
+    progress,
+    quiet,
+    say,
+    say_mappings,
+    show_table,
+    warn,
+)
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
 def analyze_command(
-    source: str | None = typer.Argument(None, help="Datei / file (sonst Arbeitsbereich)"),
+    source: str | None = typer.Argument(
+        None, help="Datei oder Ordner / file or folder (sonst Arbeitsbereich / else workspace)"
+    ),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
     municipality: str | None = typer.Option(None, "--municipality", "-m"),
     service: str | None = typer.Option(None, "--service", "-s"),
-    mapping: Path | None = typer.Option(None, "--mapping"),
+    mapping: Path | None = typer.Option(
+        None,
+        "--mapping",
+        help="Zuordnungsdatei; ohne: DATEI.mapping.toml daneben, sonst automatisch erkannt / "
+        "mapping file; default: FILE.mapping.toml beside it, else recognised automatically",
+    ),
     detectors: str | None = typer.Option(
         None,
         "--detectors",
@@ -27,7 +44,11 @@ def analyze_command(
         "das jeden Wechsel der Organisationseinheit meldet)",
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Befunde schreiben / write findings: .csv, .parquet, .json"
+        None,
+        "--out",
+        "-o",
+        help="Befunde schreiben / write findings: .csv, .xlsx (Überschriften in --lang / "
+        "headings in --lang), .parquet, .json (Spaltennamen des Schemas / schema names)",
     ),
     top: int = typer.Option(10, "--top", help="so viele teuerste Befunde zeigen / show"),
     map_file: Path | None = typer.Option(
@@ -43,6 +64,8 @@ def analyze_command(
     from connectors.findings_files import write_table
 
     names = [d.strip() for d in detectors.split(",") if d.strip()] if detectors else None
+    if source is not None:
+        say_mappings([source], mapping)
     with progress("Analyse / analysis") as advance:
         result = api.analyze(
             source,
@@ -64,7 +87,7 @@ def analyze_command(
             target.write_text(xml, encoding="utf-8")
             say(f"BPMN-Modell geschrieben: {target}", f"BPMN model written: {target}")
     if out is not None:
-        write_table(result.findings, out, sheet="Befunde")
+        write_table(result.findings, out, sheet="Befunde", language=language())
         say(
             f"{number(len(result.findings))} Befunde geschrieben: {out}",
             f"{number(len(result.findings))} findings written: {out}",
@@ -74,13 +97,13 @@ def analyze_command(
     keys = [k for k in (schema.MUNICIPALITY, schema.SERVICE) if k in result.summary.columns]
     groups = result.summary.groupby(keys, sort=True) if keys else [((), result.summary)]
     for values, part in groups:
-        console.print(summary_table(part, title=" – ".join(map(str, values))))
+        show_table(summary_table(part, title=" – ".join(map(str, values))))
     say(
         "Stunden: Arbeitszeit; bei long_waits die Liegezeit des Vorgangs.",
         "Hours: working time; for long_waits the time the case lay idle.",
     )
     if top > 0 and len(result.findings):
-        console.print(top_table(fs.top_findings(result.findings, n=top)))
+        show_table(top_table(fs.top_findings(result.findings, n=top)))
 
 
 def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
@@ -91,15 +114,15 @@ def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
     heads = [
         ("Detektor", "detector", "left"),
         ("Befunde", "findings", "right"),
-        ("je 1.000 Vorgänge", "per 1,000 cases", "right"),
-        ("Anteil Vorgänge", "share of cases", "right"),
+        ("je 1.000 Fälle", "per 1,000 cases", "right"),
+        ("Anteil Fälle", "share of cases", "right"),
         ("Stunden", "hours", "right"),
     ]
     for h_de, h_en, justify in heads:
         table.add_column(h_de if de else h_en, justify=justify)
     for rec in summary.to_dict("records"):
         table.add_row(
-            rec[schema.FINDING_DETECTOR],
+            detector_name(rec[schema.FINDING_DETECTOR]),
             number(rec[fs.FINDINGS]),
             number(rec[fs.PER_1000_CASES], decimals=1),
             f"{rec[fs.SHARE_OF_CASES]:.0%}",
@@ -114,7 +137,7 @@ def top_table(top: pd.DataFrame) -> Table:
         title="Teuerste Befunde (Arbeitszeit)" if de else "Costliest findings (working time)"
     )
     for head in (
-        ("Vorgang", "case"),
+        ("Fall", "case"),
         ("Detektor", "detector"),
         ("Minuten", "minutes"),
         ("Befund", "evidence"),
@@ -124,7 +147,7 @@ def top_table(top: pd.DataFrame) -> Table:
     for rec in top.to_dict("records"):
         table.add_row(
             str(rec[schema.CASE]),
-            str(rec[schema.FINDING_DETECTOR]),
+            detector_name(str(rec[schema.FINDING_DETECTOR])),
             number(rec[schema.FINDING_MINUTES_LOST], decimals=1),
             str(rec[evidence]),
         )

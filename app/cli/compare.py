@@ -12,30 +12,31 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from analyzer import schema
 from analyzer.comparison import KPI_NAMES, format_kpi
 from analyzer.problems import error
-from app.cli.output import console, language, number, progress, quiet, say, warn
+from app.cli.output import language, number, progress, quiet, say, show_table, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 # pm4py (fitness against the reference process) would draw its own progress bar per log.
 os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "false")
 
-#: Columns of the terminal's KPI table: KPI, German and English heading.
+#: Rows of the terminal's KPI table: KPI, German and English name.
 TERMINAL_KPIS: tuple[tuple[str, str, str], ...] = (
     (schema.KPI_CASES, "Fälle", "cases"),
     (schema.KPI_THROUGHPUT_MEDIAN_DAYS, "Tage (Median)", "days (median)"),
     (schema.KPI_EUROS_PER_CASE, "€ je Fall", "€ per case"),
     (schema.KPI_MEDIA_BREAKS_PER_1000, "Medienbrüche", "media breaks"),
-    (schema.KPI_REENTRIES_PER_1000, "Mehrfach­erfassung", "re-entries"),
-    (schema.KPI_ONCE_ONLY_PER_1000, "Once-only", "once-only"),
-    (schema.KPI_DUPLICATES_PER_1000, "Doppel­zuständig", "duplicates"),
-    (schema.KPI_PING_PONG_PER_1000, "Ping-Pong", "ping-pong"),
-    (schema.KPI_REWORK_RATE, "Nacharbeit", "rework"),
-    (schema.KPI_ONLINE_INTAKE_SHARE, "online", "online"),
-    (schema.KPI_FITNESS, "Referenz", "fitness"),
+    (schema.KPI_REENTRIES_PER_1000, "Mehrfacherfassungen", "re-entries"),
+    (schema.KPI_ONCE_ONLY_PER_1000, "Once-only-Verstöße", "once-only violations"),
+    (schema.KPI_DUPLICATES_PER_1000, "Doppelzuständigkeiten", "duplicate responsibilities"),
+    (schema.KPI_PING_PONG_PER_1000, "Ping-Pong zwischen Ebenen", "ping-pong between levels"),
+    (schema.KPI_REWORK_RATE, "Fälle mit Nacharbeit", "cases with rework"),
+    (schema.KPI_ONLINE_INTAKE_SHARE, "Online-Eingang", "online intake"),
+    (schema.KPI_FITNESS, "Übereinstimmung mit dem Referenzprozess", "fitness to the reference"),
 )
 #: Sheets of the Excel file.
 SHEETS = ("Kennzahlen", "Rangfolge", "Ränge je Kennzahl", "Best Practice", "Offene Tätigkeiten")
@@ -43,7 +44,9 @@ SHEETS = ("Kennzahlen", "Rangfolge", "Ränge je Kennzahl", "Best Practice", "Off
 
 def compare_command(
     sources: list[Path] = typer.Argument(
-        None, help="Dateien / files (sonst der Arbeitsbereich / else the workspace)"
+        None,
+        help="Dateien oder Ordner mit Exporten und ihren Zuordnungen (sonst der "
+        "Arbeitsbereich) / files or folders of exports with their mappings (else the workspace)",
     ),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
     mapping: list[str] = typer.Option(
@@ -66,7 +69,10 @@ def compare_command(
         None, "--sizes", help="Einwohner je Kommune (.toml/.csv) für Vergleichsgruppen"
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Ergebnis / results: .csv oder .xlsx"
+        None,
+        "--out",
+        "-o",
+        help="Ergebnis / results: .csv oder .xlsx, Überschriften in --lang / headings in --lang",
     ),
     top: int = typer.Option(3, "--top", help="so viele Unterschiede je Art / differences"),
 ) -> None:
@@ -84,17 +90,14 @@ def compare_command(
             file=out,
             value=", ".join(f for f in FORMATS if f in (".csv", ".xlsx")),
         )
-    files = list(sources or [])
+    found = api.logs_in(list(sources or []))
+    files = list(found.files)
     mappings = file_mappings(files, list(mapping or []))
     for file in files:
-        used = mappings.get(str(file))
-        say(
-            f"{file}: Zuordnung {used or 'automatisch erkannt'}",
-            f"{file}: mapping {used or 'recognised automatically'}",
-        )
+        say(*api.mapping_for(file, mappings.get(str(file))).sentence(file))
     with progress("Vergleich / comparison") as advance:
         result = api.compare(
-            files,
+            found,
             workspace=None if files else workspace,
             mappings=mappings,
             service=service,
@@ -107,7 +110,9 @@ def compare_command(
         )
     warn(list(result.notes))
     show_comparison(result)
-    report_unmapped(result, files=files, workspace=None if files else workspace, service=service)
+    report_unmapped(
+        result, files=list(sources or []), workspace=None if files else workspace, service=service
+    )
     if out is not None:
         written = write_comparison(result, out)
         listed = ", ".join(str(p) for p in written)
@@ -117,10 +122,9 @@ def compare_command(
 
 def file_mappings(files: list[Path], given: list[str]) -> dict[str, str]:
     """File → its column mapping: ``FILE=MAPPING`` pairs, one plain ``MAPPING`` for all
-    other files, else ``FILE.mapping.toml`` (as ``amtsweg map`` writes it) or
-    ``FILE.<suffix>.mapping.toml`` next to the file where one exists."""
+    other files, else the mapping beside the file (:func:`app.api.logs.mapping_for`)."""
     from analyzer.problems import InputError, problem
-    from connectors.mapping import default_mapping_path
+    from app.api.logs import mapping_for
 
     by_file: dict[str, str] = {}
     common: str | None = None
@@ -156,15 +160,10 @@ def file_mappings(files: list[Path], given: list[str]) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     for file in files:
-        if str(file) in by_file:
-            continue
-        if common is not None:
-            by_file[str(file)] = common
-            continue
-        for candidate in (default_mapping_path(file), file.with_name(file.name + ".mapping.toml")):
-            if candidate.is_file():
-                by_file[str(file)] = str(candidate)
-                break
+        if str(file) not in by_file:
+            found = common or mapping_for(file).path
+            if found is not None:
+                by_file[str(file)] = str(found)
     return by_file
 
 
@@ -176,9 +175,9 @@ def show_comparison(result, *, top_sentences: int | None = None) -> None:
     if quiet():
         return
     for service, part in result.kpis.groupby(schema.SERVICE, sort=True):
-        console.print(kpi_table(part, service=str(service)))
+        show_table(kpi_table(part, service=str(service)))
         ranking = result.ranking[result.ranking[schema.SERVICE] == service]
-        console.print(ranking_table(ranking, part, service=str(service)))
+        show_table(ranking_table(ranking, part, service=str(service)))
         if service not in result.harmonised:
             say(
                 f"{service}: ohne bestätigte Schritt-Zuordnung: Varianten, Übereinstimmung mit "
@@ -190,7 +189,9 @@ def show_comparison(result, *, top_sentences: int | None = None) -> None:
 
 
 def kpi_table(kpis: pd.DataFrame, *, service: str) -> Table:
-    """Municipalities as rows, the main KPIs as columns; the best value of each in bold."""
+    """The main KPIs as rows, municipalities as columns (best rank first), so a table of
+    many municipalities folds into several at a narrow terminal, each with the KPI names;
+    the best value of each KPI in bold."""
     from analyzer.comparison import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
     de = language() == "de"
@@ -200,25 +201,25 @@ def kpi_table(kpis: pd.DataFrame, *, service: str) -> Table:
         if de
         else f"{service}: KPIs (per 1,000 cases unless stated)"
     )
-    table.add_column("Kommune" if de else "municipality")
-    shown = [(k, h_de, h_en) for k, h_de, h_en in TERMINAL_KPIS if kpis[k].notna().any()]
-    for _kpi, h_de, h_en in shown:
-        table.add_column(h_de if de else h_en, justify="right")
-    table.add_column("Rang" if de else "rank", justify="right")
+    table.add_column("Kennzahl" if de else "KPI")
     ordered = kpis.sort_values([schema.RANK, schema.MUNICIPALITY])
-    best = {}
-    for kpi, *_ in shown:
-        values = ordered[kpi].dropna()
+    for name in ordered[schema.MUNICIPALITY]:
+        table.add_column(str(name), justify="right", no_wrap=True)
+    for kpi, h_de, h_en in TERMINAL_KPIS:
+        values = ordered[kpi]
+        if not values.notna().any():
+            continue
+        best = None
         if kpi in LOWER_IS_BETTER:
-            best[kpi] = values.min()
+            best = values.min()
         elif kpi in HIGHER_IS_BETTER:
-            best[kpi] = values.max()
-    for rec in ordered.to_dict("records"):
+            best = values.max()
         cells = []
-        for kpi, *_ in shown:
-            text = format_kpi(kpi, float(rec[kpi]), lang)
-            cells.append(f"[bold]{text}[/]" if kpi in best and rec[kpi] == best[kpi] else text)
-        table.add_row(str(rec[schema.MUNICIPALITY]), *cells, str(rec[schema.RANK]))
+        for value in values:
+            text = format_kpi(kpi, float(value), lang)
+            cells.append(f"[bold]{escape(text)}[/]" if value == best else escape(text))
+        table.add_row(h_de if de else h_en, *cells)
+    table.add_row("Rang" if de else "rank", *[str(r) for r in ordered[schema.RANK]])
     return table
 
 
@@ -323,10 +324,12 @@ def report_unmapped(
 
 
 def comparison_tables(result) -> dict[str, pd.DataFrame]:
-    """The tables written to a file, by sheet name; each carries ``cost:edition``."""
+    """The tables written to a file, by sheet name; each carries ``cost:edition``, and the
+    ranks the KPI's name in the language of the run."""
     ranks = result.ranks.copy()
     ranks[schema.COST_EDITION] = result.edition
-    names = ranks[schema.RANK_KPI].map(lambda k: KPI_NAMES.get(k, (k, k))[0])
+    which = 0 if language() == "de" else 1
+    names = ranks[schema.RANK_KPI].map(lambda k: KPI_NAMES.get(k, (k, k))[which])
     ranks.insert(ranks.columns.get_loc(schema.RANK_KPI) + 1, schema.RANK_KPI_NAME, names)
     tables = (result.kpis, result.ranking, ranks, result.best_practice, result.unmapped)
     return dict(zip(SHEETS, tables, strict=True))
@@ -334,14 +337,16 @@ def comparison_tables(result) -> dict[str, pd.DataFrame]:
 
 def write_comparison(result, out: Path) -> list[Path]:
     """An Excel file with one sheet per table, or a CSV of the KPI table (with the rank) and
-    one CSV per other table next to it (``<name>_rangfolge.csv`` ...)."""
+    one CSV per other table next to it (``<name>_rangfolge.csv`` ...); headings in the
+    language of the run."""
     from connectors.findings_files import write_table, write_workbook
 
     tables = comparison_tables(result)
+    lang = language()
     if out.suffix.lower() == ".xlsx":
-        return [write_workbook(tables, out)]
+        return [write_workbook(tables, out, language=lang)]
     suffixes = ("", "_rangfolge", "_raenge", "_best_practice", "_offene_taetigkeiten")
     return [
-        write_table(table, out.with_name(f"{out.stem}{suffix}.csv"))
+        write_table(table, out.with_name(f"{out.stem}{suffix}.csv"), language=lang)
         for suffix, table in zip(suffixes, tables.values(), strict=True)
     ]

@@ -21,7 +21,11 @@ def import_command(
         None, "--service", "-s", help="Verwaltungsleistung, z. B. Wohngeld / service"
     ),
     mapping: Path | None = typer.Option(
-        None, "--mapping", help="Zuordnungsdatei (TOML) / mapping file, see 'amtsweg map'"
+        None,
+        "--mapping",
+        help="Zuordnungsdatei (TOML), siehe 'amtsweg map'; ohne: DATEI.mapping.toml daneben, "
+        "sonst automatisch erkannt / mapping file; default: FILE.mapping.toml beside it, else "
+        "recognised automatically",
     ),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
     duplicates: str = typer.Option(
@@ -38,18 +42,21 @@ def import_command(
     ),
 ) -> None:
     """Protokoll importieren / import an event log into the workspace (atomically)."""
-    from app.api import read_log
+    from app.api import mapping_for, read_log
 
     logs = []
     # Read and validate everything first: a bad file must not leave half an import behind.
     with progress("Lesen / reading") as advance:
         for source in sources:
+            chosen = mapping_for(source, mapping)
+            say(*chosen.sentence(source if Path(source).exists() else _redacted(source)))
             logs.append(
                 (
                     source,
+                    chosen.path,
                     read_log(
                         source,
-                        mapping=mapping,
+                        mapping=chosen.path,
                         duplicates=duplicates,
                         sheet=sheet,
                         object_type=object_type,
@@ -61,7 +68,7 @@ def import_command(
                 )
             )
     with Workspace(workspace) as ws:
-        for source, log in logs:
+        for source, used, log in logs:
             warn(list(log.problems))
             is_file = Path(source).exists()
             records = ws.import_log(
@@ -70,7 +77,7 @@ def import_command(
                 service=service,
                 source_path=source if is_file else _redacted(source),
                 source_format=str(log.details.get("format", "")) or None,
-                mapping_path=mapping,
+                mapping_path=used,
             )
             for r in records:
                 say(

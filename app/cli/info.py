@@ -9,24 +9,30 @@ import typer
 from rich.table import Table
 
 from analyzer import schema
-from app.cli.output import console, language, number, quiet, warn
+from app.cli.output import language, number, quiet, say_mappings, show_table, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
 def info_command(
     source: str | None = typer.Argument(None, help="Datei / file (sonst Arbeitsbereich)"),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
-    mapping: Path | None = typer.Option(None, "--mapping"),
+    mapping: Path | None = typer.Option(
+        None,
+        "--mapping",
+        help="Zuordnungsdatei; ohne: DATEI.mapping.toml daneben, sonst automatisch erkannt / "
+        "mapping file; default: FILE.mapping.toml beside it, else recognised automatically",
+    ),
     sheet: str | None = typer.Option(None, "--sheet"),
     object_type: str | None = typer.Option(None, "--object-type"),
     table: str | None = typer.Option(None, "--table"),
     query: str | None = typer.Option(None, "--query"),
 ) -> None:
-    """Überblick: Vorgänge, Ereignisse, Tätigkeiten, Zeitraum, Abdeckung der Attribute /
+    """Überblick: Fälle, Ereignisse, Tätigkeiten, Zeitraum, Abdeckung der Attribute /
     overview: cases, events, activities, time span, attribute coverage."""
     from app import api
 
     if source is not None:
+        say_mappings([source], mapping)
         log = api.read_log(
             source,
             mapping=mapping,
@@ -43,10 +49,11 @@ def info_command(
         imports = api.import_history(workspace=workspace)
     if quiet():
         return
-    console.print(overview_table(overview))
-    console.print(coverage_table(coverage))
+    keys = sum(c in overview.columns for c in (schema.MUNICIPALITY, schema.SERVICE))
+    show_table(overview_table(overview), keep=keys)
+    show_table(coverage_table(coverage), keep=keys)
     if imports is not None and len(imports):
-        console.print(imports_table(imports))
+        show_table(imports_table(imports), keep=2)
 
 
 def overview_table(overview: pd.DataFrame) -> Table:
@@ -57,7 +64,7 @@ def overview_table(overview: pd.DataFrame) -> Table:
         f = schema.FIELDS_BY_COLUMN[k]
         table.add_column(f.label_de if de else f.label_en)
     heads = (
-        ("cases", "Vorgänge", "cases"),
+        ("cases", "Fälle", "cases"),
         ("events", "Ereignisse", "events"),
         ("activities", "Tätigkeiten", "activities"),
         ("first", "von", "from"),
@@ -98,6 +105,18 @@ def _day(value: object) -> str:
     return pd.Timestamp(value).tz_convert(schema.DEFAULT_TIMEZONE).strftime("%d.%m.%Y")
 
 
+def _missing_or(value: object, text) -> str:
+    """``text(value)``, or "—" where the import recorded none (a log read without a mapping
+    file has no mapping path; a database no file hash): the workspace holds null, pandas NaN."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value):
+        return "—"
+    return text(value)
+
+
+def _file_name(path: object) -> str:
+    return Path(str(path)).name
+
+
 def _share(value: float) -> str:
     return "—" if not value else f"{value:.0%}"
 
@@ -113,7 +132,7 @@ def imports_table(imports: pd.DataFrame) -> Table:
         ("SHA-256", "SHA-256"),
         ("Zuordnung", "mapping"),
         ("importiert", "imported"),
-        ("gelesen/behalten/verworfen", "read/kept/rejected"),
+        ("gelesen / behalten / verworfen", "read / kept / rejected"),
         ("Version", "version"),
     )
     for h_de, h_en in heads:
@@ -122,9 +141,9 @@ def imports_table(imports: pd.DataFrame) -> Table:
         table.add_row(
             rec["municipality"],
             rec["service"],
-            Path(rec["source_path"]).name,
-            (rec["source_sha256"] or "—")[:12],
-            Path(rec["mapping_path"]).name if rec["mapping_path"] else "—",
+            _missing_or(rec["source_path"], _file_name),
+            _missing_or(rec["source_sha256"], str)[:12],
+            _missing_or(rec["mapping_path"], _file_name),
             pd.Timestamp(rec["imported_at"])
             .tz_convert(schema.DEFAULT_TIMEZONE)
             .strftime("%d.%m.%Y %H:%M"),

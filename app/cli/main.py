@@ -39,6 +39,18 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "demo": demo.demo_command,
 }
 
+#: One example call per command, shown at the end of its ``--help``.
+EXAMPLES: dict[str, str] = {
+    "import": "amtsweg import export.csv -m Musterstadt -s Wohngeld -w amtsweg.duckdb",
+    "info": "amtsweg info -w amtsweg.duckdb",
+    "map": "amtsweg map export.csv",
+    "analyze": "amtsweg analyze export.csv -o befunde.xlsx",
+    "compare": "amtsweg compare exporte/ -o vergleich.xlsx",
+    "export": "amtsweg export musterstadt.xes.gz -m Musterstadt -s Wohngeld -w amtsweg.duckdb",
+    "simulate": "amtsweg simulate -s wohngeld -m all -f csv -o simuliert",
+    "demo": "amtsweg demo",
+}
+
 cli = typer.Typer(
     name="amtsweg",
     help="Amtsweg: Prozessanalyse und Bürokratielast für die Verwaltung / process mining and "
@@ -65,7 +77,7 @@ def _global_options(
 
 
 for _name, _command in COMMANDS.items():
-    cli.command(_name)(_command)
+    cli.command(_name, epilog=f"Beispiel / example: {EXAMPLES[_name]}")(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from analyzer import schema
 from analyzer.problems import InputError, problem
-from app.cli.output import console, language, progress, quiet, say
+from app.api.logs import mapping_for
+from app.cli.output import language, progress, quiet, say, show_table
 from connectors.mapping import HOW, default_mapping_path, propose_mapping, write_mapping
 from connectors.reading import read_table_sample
 
@@ -48,27 +49,32 @@ def map_command(
     proposal = replace(proposal, source=hints)
     write_mapping(proposal, target)
     if not quiet():
-        console.print(_table(proposal))
+        show_table(_table(proposal))
     missing = [f for f in schema.FIELDS if f.required and f.key not in proposal.columns]
     for f in missing:
         say(
-            f"[bold red]Pflichtspalte nicht erkannt:[/] {f.label_de}: bitte in {target} unter "
+            f"Pflichtspalte nicht erkannt: {f.label_de}: bitte in {target} unter "
             f'[columns] {f.key} = "…" eintragen',
-            f"[bold red]Required column not recognised:[/] {f.label_en}: please fill in "
+            f"Required column not recognised: {f.label_en}: please fill in "
             f'{f.key} = "..." under [columns] in {target}',
+            style="bold red",
         )
     for key, values in proposal.unrecognised_values.items():
         shown = ", ".join(f"„{v}“" for v in values[:8])
         say(
-            f"[yellow]Werte ohne Zuordnung ({key}):[/] {shown}: bitte unter [values.{key}] "
-            "zuordnen",
-            f"[yellow]Values not mapped ({key}):[/] {shown}: please map them under [values.{key}]",
+            f"Werte ohne Zuordnung ({key}): {shown}: bitte unter [values.{key}] zuordnen",
+            f"Values not mapped ({key}): {shown}: please map them under [values.{key}]",
+            style="yellow",
         )
+    # The follow-up obeys the rule of every command (app.api.mapping_for): a mapping beside
+    # the file is found without --mapping.
+    found = mapping_for(file).path == target
+    given = "" if found else f" --mapping {target}"
     say(
-        f"Zuordnung geschrieben: {target}\nBitte prüfen, dann: amtsweg import {file} "
-        f"--mapping {target}",
-        f"Mapping written: {target}\nPlease check it, then: amtsweg import {file} "
-        f"--mapping {target}",
+        f"Zuordnung geschrieben: {target}\nBitte prüfen, dann: amtsweg import {file}{given}"
+        + (" (die Zuordnung daneben wird gefunden)" if found else ""),
+        f"Mapping written: {target}\nPlease check it, then: amtsweg import {file}{given}"
+        + (" (the mapping beside it is found)" if found else ""),
     )
 
 

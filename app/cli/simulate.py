@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from analyzer.problems import InputError, problem
-from app.cli.output import console, language, progress, quiet, say
+from app.cli.output import language, progress, quiet, say, show_table
 
 
 def _items(values: list[str] | None) -> list[str]:
@@ -47,12 +47,12 @@ def simulate_command(
         None,
         "--cases",
         "-n",
-        help="Vorgänge je Kommune / cases per municipality (default: one year of cases)",
+        help="Fälle je Kommune / cases per municipality (default: one year of cases)",
     ),
     events: int | None = typer.Option(
         None,
         "--events",
-        help="ganze Vorgänge bis mindestens so viele Ereignisse je Kommune / "
+        help="ganze Fälle bis mindestens so viele Ereignisse je Kommune / "
         "whole cases until at least this many events per municipality",
     ),
     seed: int = typer.Option(0, "--seed", help="Startwert; gleicher Wert, gleiche Bytes / seed"),
@@ -87,11 +87,9 @@ def simulate_command(
 
     if show:
         if not quiet():
-            console.print(_profiles_table(PROFILES, SERVICES))
+            show_table(_profiles_table(PROFILES, SERVICES))
             for p in PROFILES.values():
-                console.print(
-                    f"[bold]{p.name}[/]: {p.shows_de if language() == 'de' else p.shows_en}"
-                )
+                say(f"{p.name}: {p.shows_de}", f"{p.name}: {p.shows_en}")
         return
     if sample_set:
         with progress("Beispielprotokolle / sample logs"):
@@ -121,7 +119,7 @@ def simulate_command(
 
     seconds = f"{result.seconds:.1f}".replace(".", ",")
     say(
-        f"{de(result.cases)} Vorgänge, {de(result.events)} Ereignisse in {seconds} s "
+        f"{de(result.cases)} Fälle, {de(result.events)} Ereignisse in {seconds} s "
         f"({de(rate)} Ereignisse/s)",
         f"{result.cases:,} cases, {result.events:,} events in {result.seconds:.1f} s "
         f"({rate:,.0f} events/s)",
