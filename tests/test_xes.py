@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 from analyzer import engine, schema
 from analyzer.problems import InputError, Severity
 from connectors import xes
-from connectors.xes import read_xes_log, write_xes_log
+from connectors.xes import fast_reader, read_xes_log, write_xes_log
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1849-2016" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
@@ -405,7 +405,7 @@ def test_events_and_traces_cut_by_block_boundaries_are_read_whole(tmp_path, monk
     path = write(tmp_path, HEAD + "".join(traces) + TAIL, "many.xes.gz")
     whole = read_xes_log(path).frame
     for block in (64, 97, 300):
-        monkeypatch.setattr(xes, "_BLOCK", block)
+        monkeypatch.setattr(fast_reader, "_BLOCK", block)
         small = read_both(path)
         assert small.details["reader"] == "fast"
         assert_frame_equal(small.frame, whole)
@@ -473,7 +473,7 @@ def _random_xes(rng: random.Random) -> str:
 def test_random_valid_files_give_the_same_frame_with_both_readers(tmp_path, monkeypatch, seed):
     rng = random.Random(seed)
     path = write(tmp_path, _random_xes(rng), "random.xes.gz")
-    monkeypatch.setattr(xes, "_BLOCK", rng.choice([40, 97, 256, 1 << 20]))
+    monkeypatch.setattr(fast_reader, "_BLOCK", rng.choice([40, 97, 256, 1 << 20]))
     zone = schema.DEFAULT_TIMEZONE
     lxml_frame, lxml_warnings, _ = xes._read_frame(path, timezone=zone, reader="lxml")
     frame, warnings, details = xes._read_frame(path, timezone=zone)

@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 from analyzer import schema
 from analyzer.problems import InputError, Severity
 from connectors import xes
-from connectors.xes import read_xes_log
+from connectors.xes import fast_reader, read_xes_log
 from tests.test_xes import error_text, read_both, write
 
 OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1849-2016">\n'
@@ -212,7 +212,7 @@ def test_defaults_cut_by_block_boundaries_are_read_whole(tmp_path, monkeypatch):
     path = write(tmp_path, text, "cut.xes.gz")
     whole = read_xes_log(path).frame
     for block in (40, 97, 256):
-        monkeypatch.setattr(xes, "_BLOCK", block)
+        monkeypatch.setattr(fast_reader, "_BLOCK", block)
         assert_frame_equal(read_both(path).frame, whole)
     assert whole["seiten"].to_list() == [2, 9] * 12
     assert set(whole["case:kanal"].to_list()) == {"Papier"}

@@ -79,8 +79,5 @@ from connectors.xes.reading import _read_frame, read_xes_log
 from connectors.xes.source import Progress
 from connectors.xes.writer import write_xes_log
 
-#: decompressed bytes per block of the fast reader (tests make it small)
-_BLOCK = 4 << 20
-
 # _read_frame: the flat frame of one reader ("fast" or "lxml"), for tests and benchmarks
 __all__ = ["Progress", "_read_frame", "read_xes_log", "write_xes_log"]

@@ -36,6 +36,7 @@ from connectors.xes.vocabulary import (
     VALUE_COLUMN,
 )
 
+_BLOCK = 4 << 20  # decompressed bytes per block (tests make it small to cut events)
 _WORKERS = 2  # worker threads of the fast reader (numpy and Polars release the GIL)
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -51,10 +52,8 @@ class _FastState:
     scope: str | None = None  # the scope of the last element opened at level 2 (a <global>)
 
 
-def fast_parts(
-    file: Path, prolog: Prolog, progress: Progress | None, parts: Parts, *, block: int
-) -> None:
-    """Read the file in blocks of ``block`` decompressed bytes, in a pipeline: two worker
+def fast_parts(file: Path, prolog: Prolog, progress: Progress | None, parts: Parts) -> None:
+    """Read the file in blocks of ``_BLOCK`` decompressed bytes, in a pipeline: two worker
     threads find the tags of the next blocks and pivot and type the previous ones, while this
     thread checks each block's structure in file order (it carries the open elements and the
     counters from block to block) and keeps the typed blocks in file order."""
@@ -89,7 +88,7 @@ def fast_parts(
             if not got:
                 break
             skipped += got
-        blocks = src.blocks(block)
+        blocks = src.blocks(_BLOCK)
         try:
             for block in _cut_blocks(blocks, prolog.head[prolog.root :]):
                 tokenizing.append(pool.submit(tokenized, block))

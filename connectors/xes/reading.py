@@ -98,7 +98,7 @@ def _read_frame(
         try:
             if use_fast:
                 try:
-                    fast_parts(file, prolog, progress, parts, block=_block_size())
+                    fast_parts(file, prolog, progress, parts)
                     parts.details["reader"] = "fast"
                 except Unsupported as exc:
                     if reader == "fast":
@@ -114,11 +114,3 @@ def _read_frame(
             text_keys = (text_keys[0] | retype.event_keys, text_keys[1] | retype.trace_keys)
             continue
         return frame, warnings, {"format": "xes", **parts.details}
-
-
-def _block_size() -> int:
-    """The fast reader's block size, ``connectors.xes._BLOCK``, looked up at each read so
-    that tests can make it small enough to cut events and traces."""
-    from connectors import xes
-
-    return xes._BLOCK
