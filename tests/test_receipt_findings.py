@@ -19,9 +19,9 @@ import pytest
 
 from analyzer import schema
 from analyzer.detectors import DEFAULT_DETECTORS
-from analyzer.problems import InputError
 from app import api
 from connectors.mapping import mapping_from_dict
+from connectors.reading import read_event_log
 from tests.plain_rules import plain_rework_ids
 
 pytestmark = pytest.mark.real_logs
@@ -124,7 +124,31 @@ def test_without_a_mapping_no_media_break_is_found(shared_log):
     assert analysis.findings.empty
 
 
-def test_a_medium_value_cannot_be_mapped_to_missing():
-    """The mapping gap the document names: "Intern" (or any value) cannot become no medium."""
-    with pytest.raises(InputError, match="medium"):
-        mapping_from_dict({"columns": {"medium": "case:channel"}, "values": {"medium": {"x": ""}}})
+def test_a_medium_value_can_be_mapped_to_missing(shared_log):
+    """The mapping gap the document named: "Intern" (or any value) now becomes no medium."""
+    mapping = mapping_from_dict(
+        {
+            "columns": {"medium": "case:channel"},
+            "values": {
+                "medium": {
+                    "Intern": "",
+                    "Internet": "online",
+                    "Desk": "in_person",
+                    "Post": "post",
+                    "e-mail": "email",
+                }
+            },
+        }
+    )
+    assert mapping.values["medium"]["Intern"] == ""
+    events = read_event_log(shared_log("receipt.xes.gz"), mapping=mapping).frame.to_pandas()
+    media = events.groupby(schema.MEDIUM, dropna=False)[schema.CASE].nunique().to_dict()
+    missing = {k: v for k, v in media.items() if pd.isna(k)}
+    assert list(missing.values()) == [1]  # the one internal case, all its events
+    assert {k: v for k, v in media.items() if not pd.isna(k)} == {
+        "online": 1250,
+        "in_person": 109,
+        "post": 53,
+        "email": 21,
+    }
+    assert events[schema.MEDIUM].isna().sum() == 6
