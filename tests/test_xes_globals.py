@@ -192,6 +192,21 @@ def test_invalid_is_no_default(tmp_path):
     assert "__INVALID__" not in error_text(exc)
 
 
+@pytest.mark.parametrize("epoch", ["1970-01-01T00:00:00.000+01:00", "1970-01-01T00:00:00Z"])
+def test_an_epoch_date_default_is_a_placeholder(tmp_path, epoch):
+    # ProM writes the Unix epoch where it has no date: a case "ended" in 1970 is no fact
+    text = log_text(
+        scope("trace", f'<date key="enddate" value="{epoch}"/>'),
+        scope("event", '<date key="due" value="2026-04-01T00:00:00Z"/>'),
+        trace("W-1", event(name("a"), at(1)), extra=f'<date key="enddate" value="{epoch}"/>'),
+        trace("W-2", event(name("b"), at(2))),
+    )
+    frame = read_both(write(tmp_path, text)).frame
+    ended = dict(zip(frame[schema.CASE], frame["case:enddate"], strict=True))
+    assert ended["W-2"] is None and ended["W-1"] is not None
+    assert frame["due"].to_list() == [utc(2026, 4, 1)] * 2  # a real date default applies
+
+
 def test_defaults_cut_by_block_boundaries_are_read_whole(tmp_path, monkeypatch):
     text = log_text(
         scope("trace", '<string key="kanal" value="Papier"/>'),

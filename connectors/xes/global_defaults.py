@@ -13,6 +13,9 @@ Not applied:
 
 * the value ``__INVALID__``: what ProM and pm4py write for a global without a meaningful
   default; events lacking such a key still lack it;
+* a ``<date>`` default at the start of 1970 (``1970-01-01T00:00:00``, any offset): the Unix
+  epoch is what ProM writes when it has no date (the receipt log's ``case:enddate``), and a
+  case "ended" in 1970 would be read as a fact;
 * a trace default for ``concept:name``: one name for every unnamed trace would merge their
   events into one case; such traces keep their generated case id ``trace-<n>``;
 * attributes nested inside a global's attribute (only the global's own children are
@@ -33,6 +36,8 @@ from connectors.xes.vocabulary import EVENT_NO, EVENT_SCOPE, TRACE_SCOPE
 
 #: the value ProM and pm4py give a global that has no meaningful default
 NO_DEFAULT = "__INVALID__"
+#: a date default starting so is a placeholder (the Unix epoch), not a value
+EPOCH_PLACEHOLDER = "1970-01-01T00:00:00"
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ def with_defaults(
     events = attributes.index == EVENT_NO
     scope = EVENT_SCOPE if events else TRACE_SCOPE
     for key, default in defaults.items():
+        if default.kind == "date" and default.value.strip().startswith(EPOCH_PLACEHOLDER):
+            continue
         column = attributes.column(key)
         value = _typed_default(key, default, attributes, source=source, timezone=timezone)
         if isinstance(value, Problem):
