@@ -642,6 +642,7 @@ CITIZEN_EUROS_PER_YEAR = "citizen:euros_per_year"
 
 # Benchmark KPIs, one row per municipality and service (comparison.kpi_table).
 KPI_CASES = "kpi:cases"
+KPI_OPEN_CASES = "kpi:open_cases"  # cases without an end event: not in throughput times
 KPI_THROUGHPUT_MEDIAN_DAYS = "kpi:throughput_median_days"
 KPI_THROUGHPUT_P90_DAYS = "kpi:throughput_p90_days"
 KPI_EUROS_PER_CASE = "kpi:euros_per_case"

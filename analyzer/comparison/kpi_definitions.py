@@ -4,8 +4,10 @@ KPI definitions (per municipality and service; a case belongs to the municipalit
 service of its events):
 
 * ``kpi:cases`` — distinct cases.
+* ``kpi:open_cases`` — cases without an end event (:mod:`analyzer.throughput`).
 * ``kpi:throughput_median_days`` / ``kpi:throughput_p90_days`` — median / 90th percentile
-  (linear interpolation) of case throughput time (:mod:`analyzer.throughput`).
+  (linear interpolation) of the throughput time of closed cases (:mod:`analyzer.throughput`);
+  only the median is ranked (:data:`RANKED_KPIS`).
 * ``kpi:euros_per_case`` — Standard Cost Model cost per case (:func:`cost_model.annual_cost`),
   with the tables' edition in ``cost:edition``; only where ``tables`` are given.
 * ``kpi:media_breaks_per_1000_cases``, ``kpi:reentries_per_1000_cases``,
@@ -54,8 +56,14 @@ LOWER_IS_BETTER: tuple[str, ...] = (
     schema.KPI_VARIANTS_PER_1000,
 )
 HIGHER_IS_BETTER: tuple[str, ...] = (schema.KPI_ONLINE_INTAKE_SHARE, schema.KPI_FITNESS)
+#: KPIs ranked by default: each idea once (throughput by its median; the 90th percentile is
+#: shown and explained, not ranked a second time).
+RANKED_KPIS: tuple[str, ...] = tuple(
+    kpi for kpi in (*LOWER_IS_BETTER, *HIGHER_IS_BETTER) if kpi != schema.KPI_THROUGHPUT_P90_DAYS
+)
 KPI_COLUMNS: tuple[str, ...] = (
     schema.KPI_CASES,
+    schema.KPI_OPEN_CASES,
     schema.KPI_THROUGHPUT_MEDIAN_DAYS,
     schema.KPI_THROUGHPUT_P90_DAYS,
     schema.KPI_EUROS_PER_CASE,
@@ -135,6 +143,7 @@ SHARE_KPIS = (schema.KPI_REWORK_RATE, schema.KPI_ONLINE_INTAKE_SHARE, schema.KPI
 #: Decimals of each KPI as written (per 1,000 cases: whole numbers).
 KPI_DECIMALS: dict[str, int] = {
     schema.KPI_CASES: 0,
+    schema.KPI_OPEN_CASES: 0,
     schema.KPI_THROUGHPUT_MEDIAN_DAYS: 1,
     schema.KPI_THROUGHPUT_P90_DAYS: 1,
     schema.KPI_EUROS_PER_CASE: 2,

@@ -18,7 +18,7 @@ from analyzer.cost_tables import CostTables
 from analyzer.harmonisation import Catalogue
 from analyzer.problems import InputError, problem
 from analyzer.schema import Burden, Medium
-from analyzer.throughput import group_keys, throughput_days
+from analyzer.throughput import EndActivities, group_keys, throughput_days
 
 #: What a cost per case in the KPI table rests on (with ``tables``), after the KPIs.
 COST_BASIS_COLUMNS: tuple[str, ...] = (
@@ -65,6 +65,7 @@ def kpi_table(
     sizes: Mapping[str, int] | None = None,
     size_classes: Sequence[tuple[int, str]] = DEFAULT_SIZE_CLASSES,
     activity_column: str = schema.ACTIVITY,
+    end_activities: EndActivities = None,
 ) -> pd.DataFrame:
     """The KPI table: one row per municipality and service (see the module docstring).
 
@@ -76,14 +77,17 @@ def kpi_table(
     missing. ``activities``/``defaults`` price the steps (keys of ``activity_column``).
     ``fitness``: a frame with the keys and KPI_FITNESS; else, with a reference ``catalogue``,
     computed by :func:`reference_fitness` (use with ``activity_column=schema.STEP``).
+    ``end_activities``: what closes a case, per service (:mod:`analyzer.throughput`; open
+    cases are counted in KPI_OPEN_CASES and left out of the throughput times).
     KPIs that cannot be computed (no MEDIUM, no findings, no fitness) are empty (NaN).
     """
     lf = harmonised_view(steps.prepare(frame), activity_column=activity_column)
     columns = lf.collect_schema().names()
     keys = group_keys(lf)
-    through = throughput_days(lf, by=keys).rename(
+    through = throughput_days(lf, by=keys, end_activities=end_activities).rename(
         columns={
             "cases": schema.KPI_CASES,
+            "open_cases": schema.KPI_OPEN_CASES,
             "median_days": schema.KPI_THROUGHPUT_MEDIAN_DAYS,
             "quantile_days": schema.KPI_THROUGHPUT_P90_DAYS,
         }

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analyzer import schema
-from analyzer.comparison.kpi_definitions import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from analyzer.comparison.kpi_definitions import HIGHER_IS_BETTER, RANKED_KPIS
 from analyzer.problems import InputError, problem
 
 #: Peer group of every municipality when no sizes are given.
@@ -70,10 +70,9 @@ def rank_within_peers(
     One row per municipality, service and KPI: MUNICIPALITY, SERVICE, KPI_PEER_GROUP,
     RANK_KPI, RANK_VALUE, RANK, RANK_PEERS (municipalities with a value), RANK_BEST_VALUE,
     RANK_BEST_MUNICIPALITY (first by name among equals). KPIs without a value are left out.
+    Default ``kpi_columns``: :data:`RANKED_KPIS` (each idea once).
     """
-    kpi_columns = list(
-        kpi_columns or [c for c in (*LOWER_IS_BETTER, *HIGHER_IS_BETTER) if c in kpis.columns]
-    )
+    kpi_columns = list(kpi_columns or [c for c in RANKED_KPIS if c in kpis.columns])
     group = [c for c in (schema.KPI_PEER_GROUP, schema.SERVICE) if c in kpis.columns]
     ident = [c for c in (schema.MUNICIPALITY, schema.SERVICE) if c in kpis.columns]
     rows = []
