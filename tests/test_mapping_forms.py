@@ -151,3 +151,17 @@ def test_a_translation_merging_neighbouring_labels_is_warned_about(tmp_path):
         "'Prüfung', and they follow each other 1×"
     )
     assert log.frame[schema.ACTIVITY].to_list()[:2] == ["Prüfung", "Prüfung"]
+
+
+def test_merged_labels_are_warned_about_in_an_xes_file_too(tmp_path):
+    path = tmp_path / "tiny.xes"
+    path.write_text(XES.replace("Eingang", "Eingang Post", 1), encoding="utf-8")
+    mapping = mapping_from_dict(
+        {"values": {"activity": {"Eingang Post": "Eingang", "Pruefen": "Eingang"}}}
+    )
+    log = read_event_log(path, mapping=mapping)
+    merged = [p for p in log.problems if p.code == "mapping.labels_merged"]
+    # C1 in the file's order: Pruefen, then Eingang Post: both become "Eingang"
+    assert [p.en.split(", and")[0] for p in merged] == [
+        "[values.activity] turns 'Pruefen' and 'Eingang Post' into the same step 'Eingang'"
+    ]

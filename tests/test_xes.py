@@ -782,7 +782,9 @@ def test_pm4py_reads_the_written_file_with_the_same_counts(tmp_path, shared_log)
     pm4py = pytest.importorskip("pm4py")
     original = read_xes_log(shared_log("receipt.xes.gz"))
     path = write_xes_log(engine.on_backend(original.frame, "duckdb"), tmp_path / "receipt.xes.gz")
-    assert_frame_equal(read_xes_log(path).frame, original.frame)  # the real log round trip
+    # the real log round trip; an attribute missing in the first traces (case:enddate, whose
+    # epoch placeholder default is not applied) is read back as a later column
+    assert_frame_equal(read_xes_log(path).frame, original.frame, check_column_order=False)
     for variant in ("iterparse", None):
         df = pm4py.read_xes(str(path), variant=variant)
         assert len(df) == 8577

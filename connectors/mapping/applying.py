@@ -223,7 +223,9 @@ def merged_label_warnings(
     the same name and they follow each other in a case (in the file's order): after the
     translation they read as one step done twice, which rework then counts.
     One warning per pair of labels, with how often it occurs."""
-    case, activity = mapping.columns.get("case"), mapping.columns.get("activity")
+    # a file in canonical names (XES, OCEL flattened) needs no [columns] for them
+    case = mapping.columns.get("case", schema.CASE)
+    activity = mapping.columns.get("activity", schema.ACTIVITY)
     table = mapping.values.get("activity", {})
     present = frame.collect_schema().names()
     if not table or case not in present or activity not in present:

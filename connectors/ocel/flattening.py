@@ -17,7 +17,7 @@ from analyzer import schema
 from analyzer.problems import Problem, Severity, error, problem
 from connectors.event_log import Duplicates, EventLog, finalize_event_log
 from connectors.mapping import Mapping as ColumnMapping
-from connectors.mapping import apply_mapping, mapping_names, read_mapping
+from connectors.mapping import apply_mapping, mapping_names, merged_label_warnings, read_mapping
 from connectors.ocel.log import EVENT_RESERVED, OcelLog
 
 #: Separator of several qualifiers of one event-object pair in a flattened log.
@@ -126,6 +126,8 @@ def flatten_ocel(
         )
     mapping = as_mapping(mapping)
     frame = flat if mapping is None else apply_mapping(flat, mapping, source=source)
+    if mapping is not None:
+        warnings = [*warnings, *merged_label_warnings(flat, mapping, source=source)]
     details = {
         **dict(ocel.details),
         "object_type": object_type,

@@ -13,7 +13,13 @@ import polars as pl
 from analyzer import schema
 from analyzer.problems import InputError, Problem
 from connectors.event_log import Duplicates, EventLog, finalize_event_log
-from connectors.mapping import Mapping, apply_mapping, mapping_names, read_mapping
+from connectors.mapping import (
+    Mapping,
+    apply_mapping,
+    mapping_names,
+    merged_label_warnings,
+    read_mapping,
+)
 from connectors.xes.assembly import Parts, assemble
 from connectors.xes.attributes import Retype
 from connectors.xes.errors import Unsupported, bilingual, empty_file
@@ -53,6 +59,7 @@ def read_xes_log(
     _release_free_memory()
     details["timezone"] = zone
     if mapping is not None:
+        warnings = [*warnings, *merged_label_warnings(frame, mapping, source=str(file))]
         frame = apply_mapping(frame, mapping, source=str(file))
         details["mapping"] = mapping.path or "given"
     names = mapping_names(mapping)
