@@ -3,10 +3,7 @@ group of one has no peer, and the start and end of a case are words (issues 10.9
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
-import polars as pl
 
 from analyzer import schema
 from analyzer.comparison import (
@@ -19,35 +16,9 @@ from analyzer.comparison import (
 from analyzer.cost_model import ActivityCosting
 from analyzer.cost_tables import load_cost_tables
 from analyzer.harmonisation import StepMapping, apply_step_mapping
+from tests.test_cost_coverage import at, log
 
 TABLES = load_cost_tables("destatis-2025")
-UTC = dt.UTC
-
-
-def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2026, 6, day, hour, minute, tzinfo=UTC)
-
-
-def log(rows: list[tuple]) -> pl.DataFrame:
-    """rows: (municipality, case, activity, end, start or None)."""
-    return pl.DataFrame(
-        [
-            {
-                schema.MUNICIPALITY: m,
-                schema.SERVICE: "Hundesteuer",
-                schema.CASE: case,
-                schema.ACTIVITY: activity,
-                schema.TIMESTAMP: end,
-                schema.START_TIMESTAMP: start,
-                schema.LEVEL: "municipality",
-            }
-            for m, case, activity, end, start in rows
-        ],
-        schema_overrides={
-            schema.START_TIMESTAMP: pl.Datetime("us", "UTC"),
-            schema.TIMESTAMP: pl.Datetime("us", "UTC"),
-        },
-    )
 
 
 # Südheim says "Akte anlegen" (measured, 30 min), Nordheim "Vorgang anlegen" (no duration);
