@@ -405,7 +405,10 @@ def test_map_command_writes_a_proposal_and_never_overwrites(tmp_path, capsys):
     assert m.values == {"medium": {"Papier": "paper"}}
     assert m.source.encoding == "cp1252" and m.source.header_row == 2
     out = capsys.readouterr().out
-    assert "amtsweg import" in out and "--mapping" in out and "Aktenzeichen" in out
+    # the proposal lies beside the file, where every command finds it: no --mapping needed
+    assert "amtsweg import" in out and "--mapping" not in out and "Aktenzeichen" in out
+    assert "„Papier“ (1 Zeile) → paper" in out  # what was guessed, with counts
+    assert "[/" not in out and "[yellow" not in out
     before = target.read_text(encoding="utf-8")
     assert main(["map", str(csv)]) == 2
     assert "--force" in capsys.readouterr().err

@@ -6,13 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from analyzer import schema
 from analyzer.problems import InputError, problem
 from app.api.logs import mapping_for
-from app.cli.output import language, progress, quiet, say, show_table
-from connectors.mapping import HOW, default_mapping_path, propose_mapping, write_mapping
+from app.cli.output import progress, say
+from connectors.mapping import default_mapping_path, proposal_lines, propose_mapping, write_mapping
 from connectors.reading import read_table_sample
 
 SAMPLE_ROWS = 10_000
@@ -48,24 +46,14 @@ def map_command(
     proposal = propose_mapping(sample, source=file.name)
     proposal = replace(proposal, source=hints)
     write_mapping(proposal, target)
-    if not quiet():
-        show_table(_table(proposal))
-    missing = [f for f in schema.FIELDS if f.required and f.key not in proposal.columns]
-    for f in missing:
-        say(
-            f"Pflichtspalte nicht erkannt: {f.label_de}: bitte in {target} unter "
-            f'[columns] {f.key} = "…" eintragen',
-            f"Required column not recognised: {f.label_en}: please fill in "
-            f'{f.key} = "..." under [columns] in {target}',
-            style="bold red",
-        )
-    for key, values in proposal.unrecognised_values.items():
-        shown = ", ".join(f"„{v}“" for v in values[:8])
-        say(
-            f"Werte ohne Zuordnung ({key}): {shown}: bitte unter [values.{key}] zuordnen",
-            f"Values not mapped ({key}): {shown}: please map them under [values.{key}]",
-            style="yellow",
-        )
+    # what was recognised and guessed, with counts, as plain lines (no table to cut)
+    de_lines, en_lines = (
+        proposal_lines(proposal, language="de"),
+        proposal_lines(proposal, language="en"),
+    )
+    for de, en in zip(de_lines, en_lines, strict=True):
+        unsure = "[?]" in de or de.lstrip().startswith("PFLICHTSPALTE")
+        say(de, en, style="yellow" if unsure else None)
     # The follow-up obeys the rule of every command (app.api.mapping_for): a mapping beside
     # the file is found without --mapping.
     found = mapping_for(file).path == target
@@ -76,37 +64,3 @@ def map_command(
         f"Mapping written: {target}\nPlease check it, then: amtsweg import {file}{given}"
         + (" (the mapping beside it is found)" if found else ""),
     )
-
-
-def _table(proposal) -> Table:
-    de = language() == "de"
-    table = Table(
-        title="Vorgeschlagene Zuordnung" if de else "Proposed mapping",
-        show_lines=False,
-    )
-    table.add_column("Spalte der Datei" if de else "Column of the file")
-    table.add_column("Zuordnung" if de else "Mapped to")
-    table.add_column("Erkannt durch" if de else "Recognised by")
-    table.add_column("Beispiele" if de else "Examples")
-    for r in proposal.recognitions:
-        how_de, how_en = HOW[r.how]
-        how = how_de if de else how_en
-        if r.key is not None:
-            f = schema.FIELDS_BY_KEY[r.key]
-            mapped = f"{r.key} ({f.label_de if de else f.label_en})"
-            style = "green" if r.how in ("canonical", "header", "normalised_header") else "yellow"
-        else:
-            mapped = "—"
-            style = "dim" if r.how == "unmapped" else "magenta"
-        if r.note_de:
-            how += f": {r.note_de if de else r.note_en}"
-        table.add_row(r.column, f"[{style}]{mapped}[/]", how, ", ".join(r.examples)[:60])
-    for f in schema.FIELDS:
-        if f.required and f.key not in proposal.columns:
-            table.add_row(
-                "—",
-                f"[bold red]{f.key} ({f.label_de if de else f.label_en})[/]",
-                "nicht erkannt" if de else "not recognised",
-                "",
-            )
-    return table

@@ -28,7 +28,7 @@ def proposal_lines(mapping: Mapping, *, language: Literal["de", "en"] = "de") ->
             f = schema.FIELDS_BY_KEY[r.key]
             target = f"{r.key} ({f.label_de if de else f.label_en})"
         mark = "" if r.key is None or r.how in STRONG else " [?]"
-        examples = ", ".join(r.examples)[:60]
+        examples = _first_examples(r.examples, limit=60)
         shown = f"; {'z. B.' if de else 'e.g.'} {examples}" if examples else ""
         lines.append(f"  {r.column} → {target}{mark}: {how}{shown}")
     for f in schema.FIELDS:
@@ -55,7 +55,8 @@ def proposal_lines(mapping: Mapping, *, language: Literal["de", "en"] = "de") ->
             how = VALUE_HOW[g.how][0 if de else 1]
             term = f" „{g.term}“" if g.term and g.how in ("word_part", "similar") else ""
             target = g.target or ("fehlt" if de else "missing")
-            rows = f"{g.rows} Zeilen" if de else f"{g.rows} rows"
+            rows = f"{g.rows} Zeile{'' if g.rows == 1 else 'n'}" if de else f"{g.rows} row"
+            rows += "" if de or g.rows == 1 else "s"
             check = "" if g.how in ("canonical", "known_word") else " [?]"
             lines.append(f"  „{g.value}“ ({rows}) → {target}{check}: {how}{term}")
         rest = guesses[_SHOWN_VALUES:]
@@ -75,3 +76,14 @@ def proposal_lines(mapping: Mapping, *, language: Literal["de", "en"] = "de") ->
             else "[?] = guessed: please check in the mapping file"
         )
     return lines
+
+
+def _first_examples(examples: tuple[str, ...], *, limit: int) -> str:
+    """The examples joined by ", ", as many whole ones as fit in ``limit`` characters (at
+    least one): a cut word ("Bescheid zustell") reads as a wrong value."""
+    shown: list[str] = []
+    for example in examples:
+        if shown and len(", ".join([*shown, example])) > limit:
+            break
+        shown.append(example)
+    return ", ".join(shown)
