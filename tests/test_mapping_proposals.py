@@ -182,8 +182,8 @@ def test_proposal_lines_are_plain_text_in_either_language():
     proposal = propose_mapping(sample, source="x.csv")
     german = proposal_lines(proposal, language="de")
     english = proposal_lines(proposal, language="en")
-    assert "  „Bürgerportal“ (1 Zeilen) → online [?]: Wortteil „portal“" in german
-    assert "  „Brieftaube“ (1 rows) → missing [?]: unknown: missing, inferred" in english
+    assert "  „Bürgerportal“ (1 Zeile) → online [?]: Wortteil „portal“" in german
+    assert "  „Brieftaube“ (1 row) → missing [?]: unknown: missing, inferred" in english
     assert not any("[/" in line or "[yellow" in line for line in german + english)
 
 
