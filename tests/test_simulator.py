@@ -383,7 +383,7 @@ def test_cli_writes_a_simulated_log(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "25 Vorgänge" in result.output
+    assert "25 Fälle" in result.output
     assert {p.name for p in tmp_path.iterdir()} == {
         "baugenehmigung.parquet",
         "baugenehmigung.parquet.mapping.toml",
