@@ -97,6 +97,7 @@ FINDING_KPIS: dict[str, tuple[Burden, str | None]] = {
 
 #: German and English names of the KPIs, for sentences.
 KPI_NAMES: dict[str, tuple[str, str]] = {
+    schema.KPI_OPEN_CASES: ("offene Fälle (ohne Abschluss)", "open cases (not closed)"),
     schema.KPI_THROUGHPUT_MEDIAN_DAYS: (
         "Durchlaufzeit (Median, Tage)",
         "throughput time (median, days)",
