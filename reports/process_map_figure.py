@@ -10,6 +10,14 @@ steps). Flow runs top to bottom.
 Burden is drawn on the map from a :class:`~analyzer.process_map.BurdenOverlay`: media-break
 edges in a warning colour with their count, and steps marked with the counts of re-entry,
 duplicate responsibility across levels, once-only, rework and long waits found there.
+
+A large map is drawn abstracted (:func:`~analyzer.process_map.abstracted_map`: by default the
+40 most frequent activities and 100 most frequent paths between them, plus the media-break
+edges between them); the title says how many activities, events and paths are shown of all.
+Drawing stays linear in the edges drawn: the lines of all edges go into a few traces (one per
+colour and width) and the arrow heads into the layout's annotations at once, because plotly
+copies the whole figure for every trace or annotation added one by one (631 edges took
+minutes that way).
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ import networkx as nx
 import plotly.graph_objects as go
 
 from analyzer import schema
-from analyzer.process_map import BurdenOverlay, ProcessMap
+from analyzer.comparison import number_text
+from analyzer.process_map import AbstractedMap, BurdenOverlay, ProcessMap, abstracted_map
 
 START_NODE = "▶"
 END_NODE = "■"
@@ -140,7 +149,7 @@ def layered_layout(graph: nx.DiGraph, *, sweeps: int = 4) -> Layout:
 
 
 def process_map_figure(
-    pmap: ProcessMap,
+    pmap: ProcessMap | AbstractedMap,
     *,
     overlay: BurdenOverlay | None = None,
     label: Label = "frequency",
@@ -149,20 +158,27 @@ def process_map_figure(
 ) -> go.Figure:
     """The map as a plotly figure: edges labelled with ``label``, burden marked and counted.
 
+    A :class:`ProcessMap` is drawn abstracted with the defaults of
+    :func:`~analyzer.process_map.abstracted_map` (keeping its media-break edges), an
+    :class:`AbstractedMap` as it is (``abstracted_map(pmap, max_activities=None,
+    max_edges=None)`` draws everything); what was left out is said under the title.
     Edge width grows with the logarithm of its frequency; a media-break edge is drawn in
     the warning colour with its count; a step with burden gets a coloured ring and a hover
-    text listing the counts per kind.
+    text listing the counts per kind. The legend counts the burden shown on the map (and
+    all of it where the abstraction left some out).
     """
-    graph = map_graph(pmap)
+    drawn = drawn_map(pmap, overlay=overlay)
+    graph = map_graph(drawn.shown)
     layout = layered_layout(graph)
     pos = layout.positions
     names = BURDEN_NAMES[language]
     edge_burden = _edge_burden(overlay)
     node_burden = _node_burden(overlay)
-    waits = _edge_waits(pmap)
+    waits = _edge_waits(drawn.shown)
     top = max((d["frequency"] for _, _, d in graph.edges(data=True)), default=1)
 
-    fig = go.Figure()
+    lines: dict[tuple[str, float], tuple[list, list]] = {}  # (colour, width) -> points
+    arrows: list[dict] = []
     label_x, label_y, label_text, label_colour = [], [], [], []
     for a, b, data in graph.edges(data=True):
         (x0, y0), (x1, y1) = pos[a], pos[b]
@@ -171,31 +187,26 @@ def process_map_figure(
         colour = BURDEN_COLOURS[schema.Burden.MEDIA_BREAK] if count else FLOW_COLOUR
         xs, ys = _edge_path(x0, y0, x1, y1, back=(a, b) in layout.back_edges, loop=a == b)
         width = 1 + 5 * math.log1p(data["frequency"]) / math.log1p(top)
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={"width": width, "color": colour},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        fig.add_annotation(
-            x=xs[-1],
-            y=ys[-1],
-            ax=xs[-2],
-            ay=ys[-2],
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1,
-            arrowwidth=max(1.0, width / 2),
-            arrowcolor=colour,
-            text="",
+        xs_of, ys_of = lines.setdefault((colour, round(width * 2) / 2), ([], []))
+        xs_of.extend([*xs, None])
+        ys_of.extend([*ys, None])
+        arrows.append(
+            {
+                "x": xs[-1],
+                "y": ys[-1],
+                "ax": xs[-2],
+                "ay": ys[-2],
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1,
+                "arrowwidth": max(1.0, width / 2),
+                "arrowcolor": colour,
+                "text": "",
+            }
         )
         mid = len(xs) // 2
         text = _edge_label(data["frequency"], waits.get((a, b)), label, language)
@@ -205,7 +216,18 @@ def process_map_figure(
         label_y.append(ys[mid])
         label_text.append(text)
         label_colour.append(colour)
-    fig.add_trace(
+    traces = [
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"width": width, "color": colour},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+        for (colour, width), (xs, ys) in lines.items()
+    ]
+    traces.append(
         go.Scatter(
             x=label_x,
             y=label_y,
@@ -238,7 +260,7 @@ def process_map_figure(
                 + "".join(f"<br>{names[k]}: {c}" for k, c in marks)
             )
         node_line.append(BURDEN_COLOURS[marks[0][0]] if marks else FLOW_COLOUR)
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=node_x,
             y=node_y,
@@ -260,39 +282,82 @@ def process_map_figure(
             showlegend=False,
         )
     )
-    # a legend entry per burden kind present on the map
-    present = {k for c in node_burden.values() for k, v in c.items() if v and k in NODE_BURDENS}
-    present |= {k for c in edge_burden.values() for k, v in c.items() if v and k in EDGE_MARKED}
-    for kind in [*EDGE_MARKED, *NODE_BURDENS]:
-        if kind in present:
-            total = sum(
-                c.get(kind, 0)
-                for c in (edge_burden if kind in EDGE_MARKED else node_burden).values()
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=f"{names[kind]} ({total})",
-                    marker={"color": BURDEN_COLOURS[kind], "size": 10, "symbol": "square"},
-                )
-            )
-    fig.update_layout(
-        title=title,
-        showlegend=bool(present),
-        plot_bgcolor="white",
-        hovermode="closest",
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": None},
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        height=max(400, 110 * (1 + max(layout.layers.values(), default=0))),
+    # a legend entry per burden kind found, counting what the map shows of it
+    legend = _legend_entries(graph, edge_burden, node_burden, language)
+    traces += [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=name,
+            marker={"color": BURDEN_COLOURS[kind], "size": 10, "symbol": "square"},
+        )
+        for kind, name in legend
+    ]
+    note = None if drawn.complete else abstraction_note(drawn, language=language)
+    heading = f"{title}<br><sup>{note}</sup>" if title and note else (title or note)
+    return go.Figure(
+        data=traces,
+        layout={
+            "title": heading,
+            "annotations": arrows,
+            "showlegend": bool(legend),
+            "plot_bgcolor": "white",
+            "hovermode": "closest",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "scaleanchor": None},
+            "margin": {
+                "l": 10,
+                "r": 10,
+                "t": (60 if note and title else 40) if heading else 10,
+                "b": 10,
+            },
+            "height": max(400, 110 * (1 + max(layout.layers.values(), default=0))),
+        },
     )
-    return fig
+
+
+def drawn_map(
+    pmap: ProcessMap | AbstractedMap, *, overlay: BurdenOverlay | None = None
+) -> AbstractedMap:
+    """What is drawn of ``pmap``: an :class:`AbstractedMap` as it is; a :class:`ProcessMap`
+    abstracted with :func:`~analyzer.process_map.abstracted_map`'s defaults, keeping the edges
+    where ``overlay`` has media breaks."""
+    if isinstance(pmap, AbstractedMap):
+        return pmap
+    marked = [
+        edge
+        for edge, kinds in _edge_burden(overlay).items()
+        if any(kinds.get(k) for k in EDGE_MARKED)
+    ]
+    return abstracted_map(pmap, keep_edges=marked)
+
+
+def abstraction_note(drawn: AbstractedMap, *, language: Literal["de", "en"] = "de") -> str:
+    """What an abstracted map shows of the whole: activities (with their share of the
+    events) and paths shown of all, e.g. "Gezeigt: 40 von 383 Aktivitäten (87 % der
+    Ereignisse) und 100 von 2.345 Übergängen; seltenere ausgelassen"."""
+    share = drawn.events_share * 100
+    percent = number_text(share, 0 if 1 <= share <= 99 else 1, language)
+
+    def n(value: int) -> str:
+        return number_text(value, 0, language)
+
+    if language == "de":
+        return (
+            f"Gezeigt: {n(drawn.activities_shown)} von {n(drawn.activities_total)} Aktivitäten "
+            f"({percent} % der Ereignisse) und {n(drawn.edges_shown)} von "
+            f"{n(drawn.edges_total)} Übergängen; seltenere ausgelassen"
+        )
+    return (
+        f"Shown: {n(drawn.activities_shown)} of {n(drawn.activities_total)} activities "
+        f"({percent}% of events) and {n(drawn.edges_shown)} of {n(drawn.edges_total)} "
+        "paths; rarer ones left out"
+    )
 
 
 def cytoscape_elements(
-    pmap: ProcessMap,
+    pmap: ProcessMap | AbstractedMap,
     *,
     overlay: BurdenOverlay | None = None,
     label: Label = "frequency",
@@ -301,16 +366,20 @@ def cytoscape_elements(
 ) -> list[dict]:
     """The map as dash-cytoscape elements (plain dicts; use the ``preset`` layout).
 
+    What is drawn is chosen as in :func:`process_map_figure` (:func:`drawn_map`; say what was
+    left out with :func:`abstraction_note`).
+
     Nodes: ``data`` = id, label, frequency, one count per burden kind found there, and
     ``burden`` (total); ``classes`` "start", "end", "activity" plus "burden" where marked.
     Edges: ``data`` = id, source, target, frequency, median_wait_min, label and
     ``media_breaks``; ``classes`` "flow" plus "media-break" and "back" where they apply.
     """
-    graph = map_graph(pmap)
+    shown = drawn_map(pmap, overlay=overlay).shown
+    graph = map_graph(shown)
     layout = layered_layout(graph)
     edge_burden = _edge_burden(overlay)
     node_burden = _node_burden(overlay)
-    waits = _edge_waits(pmap)
+    waits = _edge_waits(shown)
     elements: list[dict] = []
     for node in graph.nodes:
         x, y = layout.positions[node]
@@ -442,6 +511,34 @@ def _duration(minutes: float, language: str) -> str:
         value, unit = minutes, "min"
     number = f"{value:.1f}".rstrip("0").rstrip(".")
     return f"{number.replace('.', ',') if language == 'de' else number} {unit}"
+
+
+def _legend_entries(
+    graph: nx.DiGraph,
+    edge_burden: Mapping[tuple[str, str], Mapping[str, int]],
+    node_burden: Mapping[str, Mapping[str, int]],
+    language: str,
+) -> list[tuple[str, str]]:
+    """(kind, legend text) for each burden kind of the overlay drawn on the map: its count on
+    the drawn edges or steps, and of all where the map leaves some out."""
+    names = BURDEN_NAMES[language]
+    edges, nodes = set(graph.edges), set(graph.nodes)
+    entries = []
+    for kind, found, drawn in (
+        *((k, edge_burden, edges) for k in EDGE_MARKED),
+        *((k, node_burden, nodes) for k in NODE_BURDENS),
+    ):
+        total = sum(counts.get(kind, 0) for counts in found.values())
+        if not total:
+            continue
+        shown = sum(counts.get(kind, 0) for where, counts in found.items() if where in drawn)
+        if shown == total:
+            entries.append((kind, f"{names[kind]} ({total})"))
+        elif language == "de":
+            entries.append((kind, f"{names[kind]} ({shown} von {total} gezeigt)"))
+        else:
+            entries.append((kind, f"{names[kind]} ({shown} of {total} shown)"))
+    return entries
 
 
 def _edge_waits(pmap: ProcessMap) -> dict[tuple[str, str], float]:
