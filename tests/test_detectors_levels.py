@@ -69,7 +69,8 @@ def test_duplicate_uses_a_harmonised_task_column(backend):
         .alias("task"),
     )
     by_activity = detect_duplicate_responsibility(on(renamed, backend))
-    assert rows_of(by_activity, F.EVENT_ID) == [("e12",)]  # L1's names differ now
+    # L1's names differ now, but for e8: its level, read from its unit's name, is county
+    assert rows_of(by_activity, F.EVENT_ID, F.FINDING_INFERRED) == [("e8", True), ("e12", False)]
     by_task = detect_duplicate_responsibility(on(renamed, backend), task_column="task")
     assert rows_of(by_task, F.EVENT_ID, F.ACTIVITY) == [
         ("e3", "Prüfung Vollständigkeit (Kreis)"),
@@ -160,8 +161,21 @@ def test_a_single_round_trip_is_no_ping_pong(backend):
     ]
 
 
-def test_without_level_column_nothing_and_a_note(backend):
-    bare = on(LOG.drop(F.LEVEL), backend)
+def test_without_level_column_the_units_names_give_the_level(backend):
+    with_levels = {
+        detect: detect(on(LOG, backend))
+        for detect in (detect_duplicate_responsibility, detect_ping_pong)
+    }
+    for detect, given in with_levels.items():
+        found = detect(on(LOG.drop(F.LEVEL), backend))
+        # every unit names its level: the same findings, marked inferred
+        assert rows_of(found, *SHOWN) == rows_of(given, *SHOWN)
+        assert found[F.FINDING_INFERRED].tolist() == [True] * len(given)
+        assert [n.code for n in found.attrs[NOTES]] == ["detector.inferred"]
+
+
+def test_without_level_and_unit_columns_nothing_and_a_note(backend):
+    bare = on(LOG.drop(F.LEVEL, F.ORG_UNIT), backend)
     for detect in (detect_duplicate_responsibility, detect_ping_pong):
         found = detect(bare)
         assert found.empty and list(found.columns) == list(F.FINDING_COLUMNS)

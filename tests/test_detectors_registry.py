@@ -118,12 +118,26 @@ def test_misspelt_options_fail_before_any_work():
 def test_notes_say_what_the_columns_limit():
     bare = make_log([F.CASE, F.ACTIVITY, "minutes"], [("x", "Antrag", 0)])
     codes = [(n.code, n.column) for n in detector_notes(bare)]
-    assert ("detector.inferred", "medium") in codes
-    assert ("detector.column_missing", "level") in codes
-    assert ("detector.column_missing", "it_system") in codes
+    assert codes == [
+        ("detector.inferred", "medium"),
+        ("detector.column_missing", "it_system"),
+        ("detector.inferred", "data_fields"),
+        ("detector.inferred", "data_fields"),
+        ("detector.column_missing", "level"),
+        ("detector.column_missing", "level"),
+    ]
     found = run_detectors(bare)
     assert found.empty and found.dtypes.to_dict() == empty_findings().dtypes.to_dict()
-    assert len(found.attrs[NOTES]) == len(codes)
+    notes = found.attrs[NOTES]
+    # media_breaks' own note (no medium recognisable) replaces "inferred from the names"
+    assert [(n.code, n.column) for n in notes[:6]] == [
+        ("detector.media_unrecognised", "medium"),
+        *codes[2:3],
+        *codes[1:2],
+        *codes[3:],
+    ]
+    assert [n.de.split(":")[0] for n in notes[6:]] == list(DEFAULT_DETECTORS)
+    assert {n.code for n in notes[6:]} == {"detector.nothing_found"}
 
 
 def test_score_findings_per_detector_and_kind():

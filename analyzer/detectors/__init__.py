@@ -23,7 +23,7 @@ from analyzer.detectors.duplicate_responsibility import detect_duplicate_respons
 from analyzer.detectors.handovers import detect_handovers
 from analyzer.detectors.manual_reentry import detect_manual_reentry
 from analyzer.detectors.media_breaks import detect_media_breaks
-from analyzer.detectors.notes import inferred_note, missing_column_note
+from analyzer.detectors.notes import degraded_note, missing_column_note, nothing_found_note
 from analyzer.detectors.once_only import detect_once_only
 from analyzer.detectors.ping_pong import detect_ping_pong
 from analyzer.detectors.rework import detect_rework
@@ -40,7 +40,8 @@ class Detector:
     """One registered detector: its name, the burden it finds, its function and needs.
 
     ``needs``: columns without which it finds nothing (it then returns an empty table and a
-    note). ``degrades``: columns without which it infers (findings marked inferred).
+    note). ``degrades``: columns without which it infers (findings marked inferred) from the
+    activity names, the LEVEL from the ORG_UNIT's names (without ORG_UNIT either: nothing).
     ``default``: run when no detectors are named; the others run only when named.
     """
 
@@ -84,9 +85,9 @@ DETECTORS: dict[str, Detector] = {
             "duplicate_responsibility",
             Burden.DUPLICATE_RESPONSIBILITY,
             detect_duplicate_responsibility,
-            needs=(schema.LEVEL,),
+            degrades=(schema.LEVEL,),
         ),
-        Detector("ping_pong", Burden.PING_PONG, detect_ping_pong, needs=(schema.LEVEL,)),
+        Detector("ping_pong", Burden.PING_PONG, detect_ping_pong, degrades=(schema.LEVEL,)),
         Detector("rework", Burden.REWORK, detect_rework),
         Detector("long_waits", Burden.LONG_WAIT, detect_long_waits),
         # Every change of org unit is a hand-over: the normal flow of a multi-unit process,
@@ -164,37 +165,64 @@ def run_detectors(
 
     ``options`` maps a detector name to its keyword options
     (``{"long_waits": {"threshold": timedelta(days=14)}}``). The notes of all detectors
-    (missing columns, inferred attributes) are in ``findings.attrs[NOTES]``.
+    are in ``findings.attrs[NOTES]``, each once, in the order of the detectors: the
+    registry's on missing columns (:func:`detector_notes`) and each detector's own (a
+    detector's note on a column replaces the registry's on it), then for every detector that
+    found nothing a note saying why (:func:`analyzer.detectors.notes.nothing_found_note`).
     """
     chosen = check_options(names, options)
     options = options or {}
     prepared = steps.prepare(frame)  # once for all detectors
     tables = [DETECTORS[n].function(prepared, **dict(options.get(n, {}))) for n in chosen]
     found = concat_findings(tables) if tables else empty_findings()
-    found.attrs[NOTES] = detector_notes(frame, chosen)
+    present = set(engine.columns_of(frame))
+    notes: list[Problem] = []
+    silent: list[Problem] = []
+    for name, table in zip(chosen, tables, strict=True):
+        own = list(table.attrs.get(NOTES, []))
+        # a detector's own note on a column knows more than the registry's guess from the
+        # columns alone (e.g. that no medium could be inferred after all)
+        told = {n.column for n in own}
+        mine = [n for n in _column_notes(name, present) if n.column not in told] + own
+        notes += mine
+        if table.empty:
+            silent.append(nothing_found_note(name, mine))
+    found.attrs[NOTES] = _unique(notes + silent)
     return found
 
 
 def detector_notes(frame: engine.FrameLike, names: Iterable[str] | None = None) -> list[Problem]:
     """What the log's columns limit, per detector: missing columns and inferred attributes."""
     present = set(engine.columns_of(frame))
-    notes: list[Problem] = []
-    for name in check_options(names):
-        d = DETECTORS[name]
-        for column in d.needs:
-            if column not in present:
-                notes.append(missing_column_note(name, column))
-        for column in d.degrades:
-            if column not in present:
-                notes.append(
-                    inferred_note(
-                        name,
-                        column,
-                        how_de="leitet es aus den Tätigkeitsnamen ab",
-                        how_en="infers it from the activity names",
-                    )
-                )
+    return _unique(n for name in check_options(names) for n in _column_notes(name, present))
+
+
+def _column_notes(name: str, present: set[str]) -> list[Problem]:
+    """The notes of detector ``name`` on the columns missing from ``present``."""
+    d = DETECTORS[name]
+    notes = [missing_column_note(name, c) for c in d.needs if c not in present]
+    for column in d.degrades:
+        if column in present:
+            continue
+        if column != schema.LEVEL:
+            notes.append(degraded_note(name, column))
+        elif schema.ORG_UNIT in present:
+            notes.append(degraded_note(name, column, source=schema.ORG_UNIT))
+        else:
+            notes.append(missing_column_note(name, column))
     return notes
+
+
+def _unique(notes: Iterable[Problem]) -> list[Problem]:
+    """``notes`` without repeats (same code and text), in their first order."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for note in notes:
+        key = (note.code, note.de, note.en)
+        if key not in seen:
+            seen.add(key)
+            kept.append(note)
+    return kept
 
 
 __all__ = [

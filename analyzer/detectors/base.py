@@ -251,6 +251,12 @@ def words(*parts: str | nw.Expr) -> nw.Expr:
     return nw.concat_str(exprs)
 
 
+def sentence_end(inferred: nw.Expr, text: str) -> nw.Expr:
+    """The end of an evidence sentence: ``text`` (saying what was inferred) where
+    ``inferred``, else ``"."``."""
+    return nw.when(inferred).then(nw.lit(text)).otherwise(nw.lit("."))
+
+
 def labelled(expr: nw.Expr, labels: Mapping[str, str]) -> nw.Expr:
     """``expr`` replaced by its label where ``labels`` has one, else unchanged (null stays)."""
     keys = [str(k) for k in labels]

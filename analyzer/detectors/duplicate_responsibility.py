@@ -8,10 +8,16 @@ task gives one finding, at its first occurrence there. Anchor: the repeated task
 second (third, ...) level. Evidence events: the latest earlier occurrence of the task (at
 another level), then the anchor. Events without a level are ignored.
 
+An event's level is the LEVEL column; where the log has none, or an event's value is empty,
+it is read from the name of its ORG_UNIT ("Landratsamt …" county, "Bürgeramt der Stadt …"
+municipality; :func:`analyzer.detectors.levels.with_event_level`). A finding whose either
+level was inferred has FINDING_INFERRED = True and says so.
+
 Repeats at a level that already did the task are rework (:mod:`rework`), not this.
 
-Columns: CASE, ACTIVITY (or ``task_column``), TIMESTAMP, LEVEL (without it: no findings and
-a note); START_TIMESTAMP optional (minutes); MUNICIPALITY, SERVICE, ORG_UNIT copied.
+Columns: CASE, ACTIVITY (or ``task_column``), TIMESTAMP, LEVEL or ORG_UNIT names that name
+levels (without a level: no findings and a note); START_TIMESTAMP optional (minutes);
+MUNICIPALITY, SERVICE, ORG_UNIT copied.
 
 Minutes lost: the duplicate's own processing time where the log has a start time for it,
 else ``minutes_per_duplicate``. Severity: high.
@@ -30,11 +36,18 @@ from analyzer.detectors.base import (
     id_list,
     labelled,
     lazy_findings,
+    sentence_end,
     with_notes,
     words,
 )
-from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN
-from analyzer.detectors.notes import missing_column_note
+from analyzer.detectors.levels import (
+    EVENT_LEVEL_INFERRED,
+    INFERRED_LEVEL_DE,
+    INFERRED_LEVEL_EN,
+    LEVEL_LABELS_DE,
+    LEVEL_LABELS_EN,
+    levelled_log,
+)
 from analyzer.detectors.rework import _work_minutes
 from analyzer.schema import Burden
 
@@ -51,10 +64,10 @@ def detect_duplicate_responsibility(
     minutes_per_duplicate: float = 20.0,
 ) -> pd.DataFrame:
     """Tasks repeated at another level in ``frame`` as a findings table (see module docstring)."""
-    lf = steps.prepare(frame)
+    lf, notes = levelled_log(frame, detector=DETECTOR)
     columns = lf.collect_schema().names()
     if schema.LEVEL not in columns:
-        return with_notes(empty_findings(), [missing_column_note(DETECTOR, schema.LEVEL)])
+        return with_notes(empty_findings(), notes)
     steps.require_columns(
         lf,
         [task_column],
@@ -75,7 +88,11 @@ def detect_duplicate_responsibility(
             partition=[schema.CASE, task_column, schema.LEVEL],
             order=order,
         ),
-        {schema.EVENT_ID: p(schema.EVENT_ID), schema.LEVEL: p(schema.LEVEL)},
+        {
+            schema.EVENT_ID: p(schema.EVENT_ID),
+            schema.LEVEL: p(schema.LEVEL),
+            EVENT_LEVEL_INFERRED: p(EVENT_LEVEL_INFERRED),
+        },
         partition=[schema.CASE, task_column],
         order=order,
     ).with_columns(_work_minutes(columns).alias(_WORK_MINUTES))
@@ -84,11 +101,14 @@ def detect_duplicate_responsibility(
         labelled(c(p(schema.LEVEL)), LEVEL_LABELS_DE),
         labelled(c(schema.LEVEL), LEVEL_LABELS_DE),
     )
+    inferred = c(EVENT_LEVEL_INFERRED).fill_null(False) | c(p(EVENT_LEVEL_INFERRED)).fill_null(
+        False
+    )
     before_en, now_en = (
         labelled(c(p(schema.LEVEL)), LEVEL_LABELS_EN),
         labelled(c(schema.LEVEL), LEVEL_LABELS_EN),
     )
-    return collect_findings(
+    found = collect_findings(
         lazy_findings(
             marked.filter(c(_SAME_LEVEL).is_null() & ~c(p(schema.EVENT_ID)).is_null()),
             detector=DETECTOR,
@@ -103,7 +123,8 @@ def detect_duplicate_responsibility(
                 before,
                 " bereits erledigt und wird auf Ebene ",
                 now,
-                " erneut ausgeführt.",
+                " erneut ausgeführt",
+                sentence_end(inferred, INFERRED_LEVEL_DE),
             ),
             evidence_en=words(
                 "'",
@@ -112,8 +133,11 @@ def detect_duplicate_responsibility(
                 before_en,
                 " level and is done again at the ",
                 now_en,
-                " level.",
+                " level",
+                sentence_end(inferred, INFERRED_LEVEL_EN),
             ),
             event_ids=id_list(c(p(schema.EVENT_ID)), c(schema.EVENT_ID)),
+            inferred=inferred,
         )
     )
+    return with_notes(found, notes)

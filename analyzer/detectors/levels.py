@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping
 
 import narwhals as nw
 
-from analyzer import schema, vocabulary
+from analyzer import engine, schema, steps, vocabulary
 from analyzer.detectors.base import text
+from analyzer.detectors.notes import degraded_note, level_unrecognised_note, missing_column_note
+from analyzer.problems import Problem
 from analyzer.schema import Level
 
 LEVEL_LABELS_DE: dict[str, str] = {
@@ -88,3 +90,27 @@ def with_event_level(lf: nw.LazyFrame, *, infer: bool = True) -> nw.LazyFrame:
         nw.coalesce(given, inferred).alias(schema.LEVEL),
         (given.is_null() & ~inferred.is_null()).alias(EVENT_LEVEL_INFERRED),
     )
+
+
+#: The end of an evidence sentence whose level was inferred (German, English).
+INFERRED_LEVEL_DE = " (Ebene aus dem Namen der Organisationseinheit abgeleitet)."
+INFERRED_LEVEL_EN = " (level inferred from the org unit's name)."
+
+
+def levelled_log(frame: engine.FrameLike, *, detector: str) -> tuple[nw.LazyFrame, list[Problem]]:
+    """The prepared log (:func:`analyzer.steps.prepare`) with each event's level
+    (:func:`with_event_level`), and ``detector``'s notes: the level was read from the unit
+    names (no LEVEL column); or why there is none (LEVEL column absent, and ORG_UNIT absent
+    or none of its names names a level). Without a level the log has no LEVEL column."""
+    lf = steps.prepare(frame)
+    columns = lf.collect_schema().names()
+    levelled = with_event_level(lf)
+    if schema.LEVEL in levelled.collect_schema().names():
+        if schema.LEVEL in columns:
+            return levelled, []
+        return levelled, [degraded_note(detector, schema.LEVEL, source=schema.ORG_UNIT)]
+    if schema.ORG_UNIT not in columns:
+        return levelled, [missing_column_note(detector, schema.LEVEL)]
+    named = lf.filter(~nw.col(schema.ORG_UNIT).is_null())
+    units = named.select(nw.col(schema.ORG_UNIT).n_unique().alias("n")).collect()
+    return levelled, [level_unrecognised_note(detector, units=int(units["n"][0]))]

@@ -1,8 +1,9 @@
-"""Notes a detector leaves when the log limits it: a missing column, an inferred attribute."""
+"""Notes a detector leaves when the log limits it: a missing column, an inferred attribute,
+an attribute not recognisable, and that (and why) it found nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from analyzer import schema
 from analyzer.problems import Problem, Severity, problem
@@ -54,3 +55,95 @@ def unrecognised_media_note(detector: str, *, labels: int, words: Sequence[str])
         column=f.key,
         severity=Severity.WARNING,
     )
+
+
+#: How a detector infers a missing column, by the column it reads it from (German, English).
+_INFERRED_FROM: dict[str, tuple[str, str]] = {
+    schema.ACTIVITY: ("leitet es aus den Tätigkeitsnamen ab", "infers it from the activity names"),
+    schema.ORG_UNIT: (
+        "liest sie aus den Namen der Organisationseinheiten",
+        "reads it from the org units' names",
+    ),
+}
+
+
+def degraded_note(detector: str, column: str, *, source: str = schema.ACTIVITY) -> Problem:
+    """The note for a missing ``column`` the detector infers from ``source`` (activity names;
+    the level from the org units' names)."""
+    how_de, how_en = _INFERRED_FROM[source]
+    return inferred_note(detector, column, how_de=how_de, how_en=how_en)
+
+
+def level_unrecognised_note(detector: str, *, units: int) -> Problem:
+    """No event has a level and none of the ``units`` org-unit names names one: no findings
+    here does not mean no duplicate responsibility or ping-pong between levels."""
+    f = schema.field_for(schema.LEVEL)
+    return problem(
+        "detector.level_unrecognised",
+        f"Verwaltungsebenen in diesem Log nicht erkennbar: keine Spalte {f.label_de} und 0 von "
+        f"{units} Organisationseinheiten nennen eine Ebene. {detector} findet daher nichts; "
+        f"eine Spalte {f.label_de} zuordnen (level = …)",
+        f"government levels not recognisable in this log: no column {f.label_en} and 0 of "
+        f"{units} org units name a level. {detector} therefore finds nothing; map a column "
+        f"{f.label_en} (level = ...)",
+        column=f.key,
+        severity=Severity.WARNING,
+    )
+
+
+NOTHING_FOUND = "detector.nothing_found"
+
+
+def nothing_found_note(detector: str, reasons: Sequence[Problem] = ()) -> Problem:
+    """The detector found nothing, and why: the first of its notes ``reasons`` that explains
+    it (a missing column, levels or media not recognisable), else no case met its rule."""
+    for reason in reasons:
+        why = _why(reason)
+        if why is not None:
+            column = reason.column
+            break
+    else:
+        why = (
+            "keine Treffer: kein Fall erfüllt die Regel",
+            "no match: no case meets the rule",
+        )
+        column = None
+    return problem(
+        NOTHING_FOUND,
+        f"{detector}: nichts gefunden — {why[0]}",
+        f"{detector}: nothing found — {why[1]}",
+        column=column,
+        severity=Severity.WARNING,
+    )
+
+
+def nothing_found_notes(notes: Iterable[Problem]) -> list[Problem]:
+    """Those of ``notes`` (e.g. ``run_detectors(...).attrs[NOTES]``) naming a detector that
+    found nothing, in their order."""
+    return [n for n in notes if n.code == NOTHING_FOUND]
+
+
+def _why(note: Problem) -> tuple[str, str] | None:
+    """Why a detector with ``note`` found nothing, in German and English, if it explains it."""
+    if note.code == "detector.level_unrecognised":
+        return (
+            "keine Ebenen-Spalte und keine erkennbaren Ebenen in den Namen der "
+            "Organisationseinheiten",
+            "no level column and no recognisable levels in the org units' names",
+        )
+    if note.code == "detector.media_unrecognised":
+        return (
+            "kein bekanntes Medium, weder in einer Medium-Spalte noch in den Bezeichnungen",
+            "no known medium, neither in a medium column nor in the labels",
+        )
+    if note.code != "detector.column_missing" or note.column is None:
+        return None
+    if note.column == schema.field_for(schema.LEVEL).key:
+        unit = schema.field_for(schema.ORG_UNIT)
+        return (
+            f"keine Ebenen-Spalte und keine Spalte {unit.label_de}, aus deren Namen die Ebene "
+            "zu lesen wäre",
+            f"no level column and no column {unit.label_en} whose names would give the level",
+        )
+    f = schema.field_for(note.column)
+    return f"Spalte {f.label_de} fehlt", f"column {f.label_en} is missing"
