@@ -11,7 +11,7 @@ Burden is drawn on the map from a :class:`~analyzer.process_map.BurdenOverlay`: 
 edges in a warning colour with their count, and steps marked with the counts of re-entry,
 duplicate responsibility across levels, once-only, rework and long waits found there.
 
-A large map is drawn abstracted (:func:`~analyzer.process_map.abstracted_map`: by default the
+A large map is drawn abstracted (:func:`~analyzer.map_abstraction.abstracted_map`: by default the
 40 most frequent activities and 100 most frequent paths between them, plus the media-break
 edges between them); the title says how many activities, events and paths are shown of all.
 Drawing stays linear in the edges drawn: the lines of all edges go into a few traces (one per
@@ -32,7 +32,8 @@ import plotly.graph_objects as go
 
 from analyzer import schema
 from analyzer.comparison import number_text
-from analyzer.process_map import AbstractedMap, BurdenOverlay, ProcessMap, abstracted_map
+from analyzer.map_abstraction import AbstractedMap, abstracted_map
+from analyzer.process_map import BurdenOverlay, ProcessMap
 
 START_NODE = "▶"
 END_NODE = "■"
@@ -159,7 +160,7 @@ def process_map_figure(
     """The map as a plotly figure: edges labelled with ``label``, burden marked and counted.
 
     A :class:`ProcessMap` is drawn abstracted with the defaults of
-    :func:`~analyzer.process_map.abstracted_map` (keeping its media-break edges), an
+    :func:`~analyzer.map_abstraction.abstracted_map` (keeping its media-break edges), an
     :class:`AbstractedMap` as it is (``abstracted_map(pmap, max_activities=None,
     max_edges=None)`` draws everything); what was left out is said under the title.
     Edge width grows with the logarithm of its frequency; a media-break edge is drawn in
@@ -321,7 +322,7 @@ def drawn_map(
     pmap: ProcessMap | AbstractedMap, *, overlay: BurdenOverlay | None = None
 ) -> AbstractedMap:
     """What is drawn of ``pmap``: an :class:`AbstractedMap` as it is; a :class:`ProcessMap`
-    abstracted with :func:`~analyzer.process_map.abstracted_map`'s defaults, keeping the edges
+    abstracted with :func:`~analyzer.map_abstraction.abstracted_map`'s defaults, keeping the edges
     where ``overlay`` has media breaks."""
     if isinstance(pmap, AbstractedMap):
         return pmap

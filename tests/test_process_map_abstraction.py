@@ -11,8 +11,9 @@ import polars as pl
 import pytest
 
 from analyzer import schema
+from analyzer.map_abstraction import abstracted_map
 from analyzer.problems import InputError
-from analyzer.process_map import abstracted_map, burden_overlay, process_map
+from analyzer.process_map import burden_overlay, process_map
 from reports.process_map_figure import (
     END_NODE,
     START_NODE,
