@@ -15,10 +15,10 @@ Definitions (events of a case in the order of :mod:`analyzer.steps`):
   pseudo-random per-position numbers, summed modulo a prime), so two different sequences
   are merged only with probability about 2⁻⁶², and the sequence itself is read back from one
   example case per variant.
-* **Abstracted map** (:func:`analyzer.map_abstraction.abstracted_map`, what a drawn map shows): the most frequent
-  activities (by default at most 40) and the most frequent edges between them (at most 100),
-  each kept activity with its strongest incoming and outgoing edge; the tables of
-  :func:`process_map` themselves stay the full, unabstracted graph.
+* **Abstracted map** (:func:`analyzer.map_abstraction.abstracted_map`, what a drawn map
+  shows): the most frequent activities (by default at most 40) and the most frequent
+  edges between them (at most 100), each kept activity with its strongest incoming and
+  outgoing edge; the tables of :func:`process_map` themselves stay the full graph.
 
 Every function takes any frame the engine accepts, works lazily (window functions over
 CASE) on DuckDB, Polars and pandas, and returns a small pandas frame; the filters return a
