@@ -23,13 +23,24 @@ from app.api.logs import (
     overview_of_frame,
     read_log,
 )
+from app.api.results import (
+    StoredResults,
+    analyse_workspace,
+    case_events,
+    cases_on_map,
+    stored_results,
+)
 
 __all__ = [
     "Analysis",
     "Comparison",
     "LogFiles",
     "MappingChoice",
+    "StoredResults",
+    "analyse_workspace",
     "analyze",
+    "case_events",
+    "cases_on_map",
     "compare",
     "import_history",
     "import_log",
@@ -39,4 +50,5 @@ __all__ = [
     "overview",
     "overview_of_frame",
     "read_log",
+    "stored_results",
 ]

@@ -40,6 +40,12 @@ def import_command(
     timezone: str | None = typer.Option(
         None, "--timezone", help="Zeitzone für Zeitpunkte ohne Angabe (Europe/Berlin)"
     ),
+    no_analysis: bool = typer.Option(
+        False,
+        "--no-analysis",
+        help="Ergebnisse nicht gleich berechnen (später: amtsweg reanalyse) / do not store "
+        "the analysis results now (later: amtsweg reanalyse)",
+    ),
 ) -> None:
     """Protokoll importieren / import an event log into the workspace (atomically)."""
     from app.api import mapping_for, read_log
@@ -67,6 +73,7 @@ def import_command(
                     ),
                 )
             )
+    imported = []
     with Workspace(workspace) as ws:
         for source, used, log in logs:
             warn(list(log.problems))
@@ -79,6 +86,7 @@ def import_command(
                 source_format=str(log.details.get("format", "")) or None,
                 mapping_path=used,
             )
+            imported += records
             for r in records:
                 say(
                     f"{r.municipality} / {r.service}: {number(r.rows_kept)} Ereignisse importiert "
@@ -90,6 +98,8 @@ def import_command(
                     + (" – replaces the previous import" if r.replaced else "")
                     + f" → {workspace}",
                 )
+    if not no_analysis:
+        store_results(workspace, list(dict.fromkeys((r.municipality, r.service) for r in imported)))
 
 
 def _redacted(url: str) -> str:
@@ -100,3 +110,30 @@ def _redacted(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return url
+
+
+def store_results(workspace: Path, logs: list[tuple[str, str]]) -> None:
+    """Analyse the imported logs and store their results in the workspace, one line each."""
+    from analyzer.problems import AmtswegError
+    from app import api
+
+    stored = []
+    with progress("Analyse / analysis") as advance:
+        for i, (m, s) in enumerate(logs):
+            try:
+                api.analyse_workspace(workspace, municipality=m, service=s)
+            except AmtswegError as exc:  # the import stands; the analysis can be redone
+                say(
+                    f"{m} / {s}: importiert, aber nicht analysiert ({exc.text('de')}); "
+                    "später mit amtsweg reanalyse",
+                    f"{m} / {s}: imported but not analysed ({exc.text('en')}); later with "
+                    "amtsweg reanalyse",
+                )
+                continue
+            stored.append((m, s))
+            advance(i + 1, len(logs))
+    for m, s in stored:
+        say(
+            f"{m} / {s}: Analyseergebnisse gespeichert (für amtsweg app)",
+            f"{m} / {s}: analysis results stored (for amtsweg app)",
+        )

@@ -23,7 +23,10 @@ from app.cli import (
     importing,
     info,
     mapping,
+    reanalyse,
     simulate,
+    users,
+    web,
 )
 from app.cli.output import language, print_error, set_options
 
@@ -34,9 +37,12 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "map": mapping.map_command,
     "analyze": analyze.analyze_command,
     "compare": compare.compare_command,
+    "reanalyse": reanalyse.reanalyse_command,
     "export": exporting.export_command,
     "simulate": simulate.simulate_command,
     "demo": demo.demo_command,
+    "app": web.app_command,
+    "users": users.users_app,
 }
 
 #: One example call per command, shown at the end of its ``--help``.
@@ -46,9 +52,12 @@ EXAMPLES: dict[str, str] = {
     "map": "amtsweg map export.csv",
     "analyze": "amtsweg analyze export.csv -o befunde.xlsx",
     "compare": "amtsweg compare exporte/ -o vergleich.xlsx",
+    "reanalyse": "amtsweg reanalyse -w amtsweg.duckdb --costs kosten.toml",
     "export": "amtsweg export musterstadt.xes.gz -m Musterstadt -s Wohngeld -w amtsweg.duckdb",
     "simulate": "amtsweg simulate -s wohngeld -m all -f csv -o simuliert",
     "demo": "amtsweg demo",
+    "app": "amtsweg app -w amtsweg.duckdb",
+    "users": "amtsweg users add anna --municipality Musterdorf -w amtsweg.duckdb",
 }
 
 cli = typer.Typer(
@@ -77,7 +86,11 @@ def _global_options(
 
 
 for _name, _command in COMMANDS.items():
-    cli.command(_name, epilog=f"Beispiel / example: {EXAMPLES[_name]}")(_command)
+    _epilog = f"Beispiel / example: {EXAMPLES[_name]}"
+    if isinstance(_command, typer.Typer):  # a group of commands: amtsweg users add ...
+        cli.add_typer(_command, name=_name, epilog=_epilog)
+    else:
+        cli.command(_name, epilog=_epilog)(_command)
 
 
 def main(argv: list[str] | None = None) -> int:
