@@ -295,3 +295,27 @@ def test_results_of_a_removed_or_reimported_log_are_not_read(workspace: Path) ->
         results_store.remove_results(ws, municipality="Beispielheim", service="Wohngeld")
     assert [r.run_id for r in api.stored_results(workspace).runs] == [fresh.run_id]
     assert not any(t.startswith("result_1_") for t in result_tables(workspace))
+
+
+def test_a_step_mapping_harmonises_the_kpis_as_compare_does(
+    workspace: Path, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "step_mapping_wohngeld.toml"
+    mapping.write_text(
+        'catalogue = "wohngeld"\n[steps]\n"Antrag eingegangen" = "antragseingang"\n'
+        '"Daten erfassen" = "daten_erfassen"\n"Bescheid versandt" = "bescheid_versenden"\n',
+        encoding="utf-8",
+    )
+    api.analyse_workspace(workspace, step_mappings=[mapping])
+    stored = api.stored_results(workspace, municipality="Musterdorf")
+    (run,) = stored.runs
+    assert run.settings["step_mapping"] == {
+        "catalogue": "wohngeld",
+        "sha256": hashlib.sha256(mapping.read_bytes()).hexdigest(),
+    }
+    assert stored.kpis[schema.KPI_VARIANTS].tolist() == [2]  # harmonised variants compare
+    assert stored.kpis[schema.COST_PRICED_BY].tolist() == ["step"]
+    compared = api.compare(workspace=workspace, step_mappings=[mapping]).kpis
+    row = compared[compared[schema.MUNICIPALITY] == "Musterdorf"].reset_index(drop=True)
+    kpi_columns = [c for c in stored.kpis.columns if c in row.columns]
+    pd.testing.assert_frame_equal(own(stored.kpis, added_keys=False)[kpi_columns], row[kpi_columns])
