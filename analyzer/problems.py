@@ -15,8 +15,11 @@ LANGUAGES = ("de", "en")
 
 
 class Severity(StrEnum):
+    """ERROR stops the work; WARNING limits a result; INFO only tells (nothing is wrong)."""
+
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 @dataclass(frozen=True)

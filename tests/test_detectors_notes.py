@@ -48,12 +48,12 @@ def test_notes_merge_without_duplicates_in_the_order_of_the_detectors(backend):
         ("detector.nothing_found", "level"),
     ]
     assert [n.de.split(":")[0] for n in nothing_found_notes(found.attrs[NOTES])] == [
-        "ping_pong",
-        "media_breaks",
-        "duplicate_responsibility",
+        "Ping-Pong zwischen Ebenen",
+        "Medienbrüche",
+        "Doppelzuständigkeit",
     ]
-    assert "ping_pong" in found.attrs[NOTES][0].de
-    assert "duplicate_responsibility" in found.attrs[NOTES][2].de
+    assert "„Ping-Pong zwischen Ebenen“" in found.attrs[NOTES][0].de
+    assert "'duplicate responsibility'" in found.attrs[NOTES][2].en
     again = run_detectors(
         on(UNKNOWN_MEDIA, backend), names=["ping_pong", "media_breaks", "duplicate_responsibility"]
     )
@@ -64,29 +64,38 @@ def test_nothing_found_says_why():
     found = run_detectors(
         UNKNOWN_MEDIA, names=["ping_pong", "media_breaks", "system_breaks", "long_waits"]
     )
-    said = {n.de.split(":")[0]: n for n in nothing_found_notes(found.attrs[NOTES])}
+    notes = nothing_found_notes(found.attrs[NOTES])
+    said = dict(
+        zip(["ping_pong", "media_breaks", "system_breaks", "long_waits"], notes, strict=True)
+    )
     assert said["ping_pong"].de == (
-        "ping_pong: nichts gefunden — keine Ebenen-Spalte und keine Spalte "
+        "Ping-Pong zwischen Ebenen: nichts gefunden — keine Ebenen-Spalte und keine Spalte "
         "Amt / Organisationseinheit, aus deren Namen die Ebene zu lesen wäre"
     )
     assert said["ping_pong"].en == (
-        "ping_pong: nothing found — no level column and no column authority / org unit "
-        "whose names would give the level"
+        "ping-pong between levels: nothing found — no level column and no column "
+        "authority / org unit whose names would give the level"
     )
     assert said["media_breaks"].de == (
-        "media_breaks: nichts gefunden — kein bekanntes Medium, weder in einer Medium-Spalte "
+        "Medienbrüche: nichts gefunden — kein bekanntes Medium, weder in einer Medium-Spalte "
         "noch in den Bezeichnungen"
     )
     assert said["system_breaks"].de == (
-        "system_breaks: nichts gefunden — Spalte IT-System / Fachverfahren fehlt"
+        "Systembrüche: nichts gefunden — Spalte IT-System / Fachverfahren fehlt"
     )
-    assert said["system_breaks"].en == "system_breaks: nothing found — column IT system is missing"
+    assert said["system_breaks"].en == "system breaks: nothing found — column IT system is missing"
     # the log has the columns the rule needs; no case meets it
     assert said["long_waits"].de == (
-        "long_waits: nichts gefunden — keine Treffer: kein Fall erfüllt die Regel"
+        "lange Liegezeiten: nichts gefunden — kein Fall erfüllt die Regel"
     )
-    assert said["long_waits"].en == "long_waits: nothing found — no match: no case meets the rule"
-    assert {n.severity for n in said.values()} == {Severity.WARNING}
+    assert said["long_waits"].en == "long waits: nothing found — no case meets the rule"
+    # a log that limits the rule warns; one that simply has no such case only tells
+    assert {k: n.severity for k, n in said.items()} == {
+        "ping_pong": Severity.WARNING,
+        "media_breaks": Severity.WARNING,
+        "system_breaks": Severity.WARNING,
+        "long_waits": Severity.INFO,
+    }
     assert said["long_waits"].column is None and said["system_breaks"].column == "it_system"
 
 
@@ -97,4 +106,4 @@ def test_a_detector_with_findings_gets_no_nothing_found_note():
     )
     found = run_detectors(log, names=["media_breaks", "rework"])
     assert set(found[F.FINDING_DETECTOR]) == {"media_breaks"}
-    assert [n.de.split(":")[0] for n in nothing_found_notes(found.attrs[NOTES])] == ["rework"]
+    assert [n.de.split(":")[0] for n in nothing_found_notes(found.attrs[NOTES])] == ["Nacharbeit"]

@@ -19,6 +19,7 @@ from analyzer.detectors import (
     run_detectors,
 )
 from analyzer.detectors.base import concat_findings, empty_findings, typed_findings
+from analyzer.detectors.names import detector_label
 from analyzer.problems import InputError
 from analyzer.scoring import false_findings, missed_labels, score_findings
 from tests.test_detectors_data import LOG as DATA_LOG
@@ -136,7 +137,9 @@ def test_notes_say_what_the_columns_limit():
         *codes[1:2],
         *codes[3:],
     ]
-    assert [n.de.split(":")[0] for n in notes[6:]] == list(DEFAULT_DETECTORS)
+    assert [n.de.split(":")[0] for n in notes[6:]] == [
+        detector_label(name, "de") for name in DEFAULT_DETECTORS
+    ]
     assert {n.code for n in notes[6:]} == {"detector.nothing_found"}
 
 

@@ -52,10 +52,11 @@ def test_duplicate_responsibility_reads_the_level_from_unit_names(backend):
     )
     notes = found.attrs[NOTES]
     assert [(n.code, n.column) for n in notes] == [("detector.inferred", "level")]
-    assert "duplicate_responsibility liest sie aus den Namen der Organisationseinheiten" in (
-        notes[0].de
+    assert (
+        "die Prüfung „Doppelzuständigkeit“ liest sie aus den Namen der Organisationseinheiten"
+        in (notes[0].de)
     )
-    assert "duplicate_responsibility reads it from the org units' names" in notes[0].en
+    assert "the check 'duplicate responsibility' reads it from the org units' names" in notes[0].en
 
 
 def test_ping_pong_reads_the_level_from_unit_names(backend):
@@ -113,8 +114,8 @@ def test_unit_names_without_levels_give_nothing_and_say_why(backend):
     ]
     [said] = nothing_found_notes(found.attrs[NOTES])
     assert said.de == (
-        "ping_pong: nichts gefunden — keine Ebenen-Spalte und keine erkennbaren Ebenen in den "
-        "Namen der Organisationseinheiten"
+        "Ping-Pong zwischen Ebenen: nichts gefunden — keine Ebenen-Spalte und keine "
+        "erkennbaren Ebenen in den Namen der Organisationseinheiten"
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from analyzer import schema
+from analyzer.detectors.names import detector_label
 from analyzer.problems import Problem, Severity, problem
 
 
@@ -14,9 +15,9 @@ def missing_column_note(detector: str, column: str) -> Problem:
     f = schema.field_for(column)
     return problem(
         "detector.column_missing",
-        f"Spalte {f.label_de} fehlt: {detector} findet ohne sie nichts"
+        f"Spalte {f.label_de} fehlt: {_check(detector, 'de')} findet ohne sie nichts"
         + (f" ({f.limits_de})" if f.limits_de else ""),
-        f"column {f.label_en} is missing: {detector} finds nothing without it"
+        f"column {f.label_en} is missing: {_check(detector, 'en')} finds nothing without it"
         + (f" ({f.limits_en})" if f.limits_en else ""),
         column=f.key,
         severity=Severity.WARNING,
@@ -28,10 +29,10 @@ def inferred_note(detector: str, column: str, *, how_de: str, how_en: str) -> Pr
     f = schema.field_for(column)
     return problem(
         "detector.inferred",
-        f"Spalte {f.label_de} fehlt: {detector} {how_de}; diese Befunde sind als abgeleitet "
-        "markiert",
-        f"column {f.label_en} is missing: {detector} {how_en}; these findings are marked as "
-        "inferred",
+        f"Spalte {f.label_de} fehlt: {_check(detector, 'de')} {how_de}; diese Befunde sind "
+        "als abgeleitet markiert",
+        f"column {f.label_en} is missing: {_check(detector, 'en')} {how_en}; these findings "
+        "are marked as inferred",
         column=f.key,
         severity=Severity.WARNING,
     )
@@ -47,11 +48,11 @@ def unrecognised_media_note(detector: str, *, labels: int, words: Sequence[str])
     return problem(
         "detector.media_unrecognised",
         f"Medien in diesem Log nicht erkennbar: 0 von {labels} Bezeichnungen bekannt"
-        f"{words_de}. {detector} findet daher nichts, was nicht heißt, dass es keine "
-        f"Medienbrüche gibt; eine Spalte {f.label_de} zuordnen (medium = …)",
+        f"{words_de}. {_check(detector, 'de', start=True)} findet daher nichts, was nicht "
+        f"heißt, dass es keine Medienbrüche gibt; eine Spalte {f.label_de} zuordnen (medium = …)",
         f"media not recognisable in this log: 0 of {labels} labels known{words_en}. "
-        f"{detector} therefore finds nothing, which does not mean there are no media breaks; "
-        f"map a column {f.label_en} (medium = ...)",
+        f"{_check(detector, 'en', start=True)} therefore finds nothing, which does not mean "
+        f"there are no media breaks; map a column {f.label_en} (medium = ...)",
         column=f.key,
         severity=Severity.WARNING,
     )
@@ -81,10 +82,12 @@ def level_unrecognised_note(detector: str, *, units: int) -> Problem:
     return problem(
         "detector.level_unrecognised",
         f"Verwaltungsebenen in diesem Log nicht erkennbar: keine Spalte {f.label_de} und 0 von "
-        f"{units} Organisationseinheiten nennen eine Ebene. {detector} findet daher nichts; "
+        f"{units} Organisationseinheiten nennen eine Ebene. {_check(detector, 'de', start=True)} "
+        "findet daher nichts; "
         f"eine Spalte {f.label_de} zuordnen (level = …)",
         f"government levels not recognisable in this log: no column {f.label_en} and 0 of "
-        f"{units} org units name a level. {detector} therefore finds nothing; map a column "
+        f"{units} org units name a level. {_check(detector, 'en', start=True)} therefore "
+        "finds nothing; map a column "
         f"{f.label_en} (level = ...)",
         column=f.key,
         severity=Severity.WARNING,
@@ -100,20 +103,18 @@ def nothing_found_note(detector: str, reasons: Sequence[Problem] = ()) -> Proble
     for reason in reasons:
         why = _why(reason)
         if why is not None:
-            column = reason.column
+            column, severity = reason.column, Severity.WARNING  # the log limits the rule
             break
     else:
-        why = (
-            "keine Treffer: kein Fall erfüllt die Regel",
-            "no match: no case meets the rule",
-        )
-        column = None
+        # the rule could run and no case met it: nothing is wrong, this only tells
+        why = ("kein Fall erfüllt die Regel", "no case meets the rule")
+        column, severity = None, Severity.INFO
     return problem(
         NOTHING_FOUND,
-        f"{detector}: nichts gefunden — {why[0]}",
-        f"{detector}: nothing found — {why[1]}",
+        f"{detector_label(detector, 'de')}: nichts gefunden — {why[0]}",
+        f"{detector_label(detector, 'en')}: nothing found — {why[1]}",
         column=column,
-        severity=Severity.WARNING,
+        severity=severity,
     )
 
 
@@ -147,3 +148,13 @@ def _why(note: Problem) -> tuple[str, str] | None:
         )
     f = schema.field_for(note.column)
     return f"Spalte {f.label_de} fehlt", f"column {f.label_en} is missing"
+
+
+def _check(detector: str, language: str, *, start: bool = False) -> str:
+    """The detector named as the check it is: "die Prüfung „Medienbrüche“" / "the check
+    'media breaks'" (capitalised at the start of a sentence)."""
+    if language == "de":
+        said = f"die Prüfung „{detector_label(detector, 'de')}“"
+    else:
+        said = f"the check '{detector_label(detector, 'en')}'"
+    return said[0].upper() + said[1:] if start else said

@@ -55,23 +55,11 @@ def say(de: str, en: str, *, style: str | None = None) -> None:
 
 #: Detector → its name in German and English, for tables read by people (the registry's
 #: names, ``media_breaks``, stay the names of ``--detectors`` and of the findings files).
-DETECTOR_NAMES: dict[str, tuple[str, str]] = {
-    "media_breaks": ("Medienbrüche", "media breaks"),
-    "system_breaks": ("Systembrüche", "system breaks"),
-    "manual_reentry": ("Mehrfacherfassung", "manual re-entry"),
-    "once_only": ("Once-only-Verstöße", "once-only violations"),
-    "duplicate_responsibility": ("Doppelzuständigkeit", "duplicate responsibility"),
-    "ping_pong": ("Ping-Pong zwischen Ebenen", "ping-pong between levels"),
-    "rework": ("Nacharbeit", "rework"),
-    "long_waits": ("lange Liegezeiten", "long waits"),
-    "handovers": ("Übergaben", "hand-overs"),
-}
-
-
 def detector_name(name: str) -> str:
     """A detector's name in the language of the run (its registry name if unknown)."""
-    de, en = DETECTOR_NAMES.get(name, (name.replace("_", " "),) * 2)
-    return de if language() == "de" else en
+    from analyzer.detectors.names import detector_label
+
+    return detector_label(name, "de" if language() == "de" else "en")
 
 
 def say_mappings(sources, mapping=None) -> None:
