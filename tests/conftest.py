@@ -32,3 +32,29 @@ def shared_log():
 def backend(request) -> str:
     """Run a test once per analysis backend (duckdb, polars, pandas)."""
     return request.param
+
+
+@pytest.fixture(scope="module")
+def serve_app():
+    """Serve a Dash app with waitress on 127.0.0.1 and a free port, in a background thread:
+    ``start(app, **waitress_options) -> base URL``. Every server started stops at the end of
+    the test module."""
+    import threading
+
+    from waitress import wasyncore
+    from waitress.server import create_server
+
+    running = []
+
+    def start(app, **options) -> str:
+        server = create_server(app.server, host="127.0.0.1", port=0, threads=4, **options)
+        thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.effective_port}"
+
+    yield start
+    for server, thread in running:
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)  # the listening socket and open keep-alive channels
+        thread.join(timeout=10)

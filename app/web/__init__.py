@@ -1,0 +1,1 @@
+"""The Dash app of ``amtsweg app``: see server.py (how it is built and served)."""

@@ -1,0 +1,143 @@
+"""Overview: which municipalities and services the workspace holds, with cases, events and
+period per log, as the session's user may see them (:mod:`app.web.tenancy`)."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import html
+
+from analyzer import schema
+from app import api
+from app.web.auth import current_user
+from app.web.settings import app_settings, workspace_path
+from app.web.tenancy import MUNICIPALITIES, VisibleOverview, overview_for
+from app.web.texts import date, number, text
+from connectors.users import Role, User
+
+dash.register_page(__name__, path="/", name="Überblick", name_en="Overview", order=0)
+
+
+def layout(**_query: str) -> html.Div:
+    user = current_user()
+    overview, _coverage = api.overview(workspace=workspace_path())
+    visible = overview_for(overview, user, min_cases=app_settings().min_group_cases)
+    rows = visible.rows
+    children = [html.H1(text("Überblick", "Overview"), id="overview-title")]
+    if rows.empty:
+        children.append(
+            html.P(
+                text(
+                    "Der Arbeitsbereich enthält noch keine Protokolle. Importieren mit: "
+                    "amtsweg import DATEI -w ARBEITSBEREICH",
+                    "The workspace holds no logs yet. Import one with: "
+                    "amtsweg import FILE -w WORKSPACE",
+                ),
+                className="lead",
+                id="overview-empty",
+            )
+        )
+        return html.Div(children, className="overview")
+    children += [
+        html.P(_lead(visible, user), className="lead", id="overview-lead"),
+        _figures(visible),
+        _table(rows),
+    ]
+    if visible.suppressed:
+        children.append(
+            html.P(
+                text(
+                    f"Andere Kommunen in {', '.join(visible.suppressed)}: unter "
+                    f"{app_settings().min_group_cases} Fällen, daher nicht gezeigt.",
+                    f"Other municipalities in {', '.join(visible.suppressed)}: fewer than "
+                    f"{app_settings().min_group_cases} cases, so not shown.",
+                ),
+                className="note",
+                id="overview-suppressed",
+            )
+        )
+    if rows[schema.MUNICIPALITY].isna().any():
+        children.append(
+            html.P(
+                text(
+                    "Andere Kommunen erscheinen nur zusammengefasst, nie mit einzelnen Fällen.",
+                    "Other municipalities appear only as aggregates, never with single cases.",
+                ),
+                className="note",
+            )
+        )
+    return html.Div(children, className="overview")
+
+
+def _lead(visible: VisibleOverview, user: User) -> str:
+    rows = visible.rows
+    period = f"{date(rows['first'].min())} – {date(rows['last'].max())}"
+    others = visible.municipalities - int((rows[schema.MUNICIPALITY] == user.municipality).any())
+    if user.role is Role.MUNICIPALITY:
+        return text(
+            f"{user.municipality} und {number(others)} weitere "
+            f"{'Kommune' if others == 1 else 'Kommunen'}, Zeitraum {period}.",
+            f"{user.municipality} and {number(others)} other "
+            f"{'municipality' if others == 1 else 'municipalities'}, period {period}.",
+        )
+    return text(
+        f"Alle Protokolle des Arbeitsbereichs, Zeitraum {period}.",
+        f"All logs of the workspace, period {period}.",
+    )
+
+
+def _figures(visible: VisibleOverview) -> html.Div:
+    """The totals as a few large numbers."""
+    rows = visible.rows
+    figures = [
+        (text("Kommunen", "Municipalities"), visible.municipalities),
+        (text("Leistungen", "Services"), rows[schema.SERVICE].nunique()),
+        (text("Fälle", "Cases"), rows["cases"].sum()),
+        (text("Ereignisse", "Events"), rows["events"].sum()),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [html.Span(number(value), className="figure-value"), html.Span(label)],
+                className="figure",
+            )
+            for label, value in figures
+        ],
+        className="figures",
+        id="overview-figures",
+    )
+
+
+def _table(rows: pd.DataFrame) -> html.Table:
+    headings = [
+        (text("Kommune", "Municipality"), ""),
+        (text("Leistung", "Service"), ""),
+        (text("Fälle", "Cases"), "number"),
+        (text("Ereignisse", "Events"), "number"),
+        (text("Tätigkeiten", "Activities"), "number"),
+        (text("Zeitraum", "Period"), ""),
+    ]
+    head = html.Thead(html.Tr([html.Th(h, className=c) for h, c in headings]))
+    body = html.Tbody([_row(row) for row in rows.to_dict("records")])
+    return html.Table([head, body], className="table", id="overview-table")
+
+
+def _row(row: dict) -> html.Tr:
+    """One log, or the aggregate of the other municipalities of a service."""
+    count = row[MUNICIPALITIES]
+    named = not pd.isna(row[schema.MUNICIPALITY])
+    municipality = (
+        row[schema.MUNICIPALITY]
+        if named
+        else text(f"andere Kommunen ({count})", f"other municipalities ({count})")
+    )
+    activities = row["activities"]
+    cells = [
+        html.Td(municipality, className="" if named else "aggregate"),
+        html.Td(row[schema.SERVICE]),
+        html.Td(number(row["cases"]), className="number"),
+        html.Td(number(row["events"]), className="number"),
+        html.Td("–" if pd.isna(activities) else number(activities), className="number"),
+        html.Td(f"{date(row['first'])} – {date(row['last'])}"),
+    ]
+    return html.Tr(cells)
