@@ -29,6 +29,7 @@ TERMINAL_KPIS: tuple[tuple[str, str, str], ...] = (
     (schema.KPI_CASES, "Fälle", "cases"),
     (schema.KPI_THROUGHPUT_MEDIAN_DAYS, "Tage (Median)", "days (median)"),
     (schema.KPI_EUROS_PER_CASE, "€ je Fall", "€ per case"),
+    (schema.KPI_OPEN_CASES, "offene Fälle (Anzahl)", "open cases (count)"),
     (schema.KPI_MEDIA_BREAKS_PER_1000, "Medienbrüche", "media breaks"),
     (schema.KPI_REENTRIES_PER_1000, "Mehrfacherfassungen", "re-entries"),
     (schema.KPI_ONCE_ONLY_PER_1000, "Once-only-Verstöße", "once-only violations"),
@@ -176,6 +177,7 @@ def show_comparison(result, *, top_sentences: int | None = None) -> None:
         return
     for service, part in result.kpis.groupby(schema.SERVICE, sort=True):
         show_table(kpi_table(part, service=str(service)))
+        show_cost_notes(part)
         ranking = result.ranking[result.ranking[schema.SERVICE] == service]
         show_table(ranking_table(ranking, part, service=str(service)))
         if service not in result.harmonised:
@@ -186,6 +188,18 @@ def show_comparison(result, *, top_sentences: int | None = None) -> None:
                 "process and process differences are missing.",
             )
         show_differences(result.best_practice, service=str(service), limit=top_sentences)
+
+
+def show_cost_notes(kpis: pd.DataFrame) -> None:
+    """Under the KPI table: why a cost per case is missing ("–"), once per distinct reason
+    (one sentence for all municipalities that share it). What a cost rests on is in the
+    written tables (``cost:note``), not repeated here."""
+    if schema.COST_NOTE not in kpis.columns:
+        return
+    unpriced = kpis[kpis[schema.KPI_EUROS_PER_CASE].isna()]
+    for (de, en), part in unpriced.groupby([schema.COST_NOTE, schema.COST_NOTE_EN], sort=False):
+        names = ", ".join(sorted(map(str, part[schema.MUNICIPALITY])))
+        say(f"Kosten – ({names}): {de}", f"Costs – ({names}): {en}", style="yellow")
 
 
 def kpi_table(kpis: pd.DataFrame, *, service: str) -> Table:
@@ -207,7 +221,8 @@ def kpi_table(kpis: pd.DataFrame, *, service: str) -> Table:
         table.add_column(str(name), justify="right", no_wrap=True)
     for kpi, h_de, h_en in TERMINAL_KPIS:
         values = ordered[kpi]
-        if not values.notna().any():
+        # an unpriced cost stays in the table as "–" (its reason follows the table)
+        if not values.notna().any() and kpi != schema.KPI_EUROS_PER_CASE:
             continue
         best = None
         if kpi in LOWER_IS_BETTER:
