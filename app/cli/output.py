@@ -24,8 +24,9 @@ from rich.table import Column, Table
 from analyzer.problems import AmtswegError, Problem
 
 _state = {"lang": os.environ.get("AMTSWEG_LANG", "de"), "quiet": False}
-# soft_wrap: a sentence in a log file or a pipe stays on one line.
-console = Console(highlight=False)
+# soft_wrap: a sentence or a path stays on one line for the terminal to wrap (and to copy),
+# in a log file or a pipe too; tables are still fitted to the width.
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
