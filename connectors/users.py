@@ -55,6 +55,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+#: Each role in the words of people, German and English.
+ROLE_NAMES: dict[Role, tuple[str, str]] = {
+    Role.MUNICIPALITY: ("Kommune", "municipality"),
+    Role.GROUP: ("Arbeitskreis", "working group"),
+    Role.ADMIN: ("Administration", "administration"),
+}
+
+
 @dataclass(frozen=True)
 class User:
     """A user as the app and the command line see them (never with the password hash)."""

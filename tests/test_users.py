@@ -144,7 +144,7 @@ def test_users_command_round_trip(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     lines = {line.split("│")[1].strip(): line for line in listed.stdout.splitlines() if "│" in line}
     assert "municipality" in lines["anna"] and "Musterdorf" in lines["anna"]
-    assert "administrator" in lines["chef"]
+    assert "administration" in lines["chef"]
     con = duckdb.connect(str(tmp_path / "ws.duckdb"), read_only=True)
     hashes = [h for (h,) in con.execute("select password_hash from users").fetchall()]
     con.close()

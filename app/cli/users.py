@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from app.cli.output import language, say, show_table
-from connectors.users import Role, User
+from connectors.users import ROLE_NAMES, Role, User
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 users_app = typer.Typer(
@@ -126,14 +126,6 @@ def users_table(found: list[User]) -> Table:
             _when(user.changed_at),
         )
     return table
-
-
-#: Each role in the words of the output.
-ROLE_NAMES: dict[Role, tuple[str, str]] = {
-    Role.MUNICIPALITY: ("Kommune", "municipality"),
-    Role.GROUP: ("Arbeitskreis", "working group"),
-    Role.ADMIN: ("Administration", "administrator"),
-}
 
 
 def _role_name(role: Role, lang: str) -> str:

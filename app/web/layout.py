@@ -8,14 +8,7 @@ from dash import html
 
 from app.web.auth import logged_in_user
 from app.web.texts import language, text
-from connectors.users import Role, User
-
-#: Each role as the header names it.
-ROLE_NAMES: dict[Role, tuple[str, str]] = {
-    Role.MUNICIPALITY: ("Kommune", "Municipality"),
-    Role.GROUP: ("Arbeitskreis", "Working group"),
-    Role.ADMIN: ("Administration", "Administration"),
-}
+from connectors.users import ROLE_NAMES, User
 
 
 def shell() -> html.Div:
@@ -31,7 +24,8 @@ def shell() -> html.Div:
 
 
 def header(user: User) -> html.Header:
-    role = text(*ROLE_NAMES[user.role])
+    de, en = ROLE_NAMES[user.role]
+    role = text(de, en.capitalize())
     where = f"{role} {user.municipality}" if user.municipality else role
     other = "en" if language() == "de" else "de"
     return html.Header(

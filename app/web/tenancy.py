@@ -38,7 +38,7 @@ def overview_for(overview: pd.DataFrame, user: User, *, min_cases: int = 10) -> 
     if overview.empty:
         return VisibleOverview(overview.assign(**{MUNICIPALITIES: []}), 0, ())
     if user.role is not Role.MUNICIPALITY:
-        rows = overview.assign(**{MUNICIPALITIES: 1})
+        rows = _by_service(overview.assign(**{MUNICIPALITIES: 1}))
         return VisibleOverview(rows, overview[schema.MUNICIPALITY].nunique(), ())
     is_own = overview[schema.MUNICIPALITY] == user.municipality
     own = overview[is_own].assign(**{MUNICIPALITIES: 1})
@@ -51,11 +51,14 @@ def overview_for(overview: pd.DataFrame, user: User, *, min_cases: int = 10) -> 
     )
     shown = grouped["cases"] >= min_cases
     kept = grouped[shown].reset_index().assign(**{schema.MUNICIPALITY: None, "activities": pd.NA})
-    rows = pd.concat([own, kept[own.columns]], ignore_index=True)
-    # each service's own log first, then its aggregate
-    rows = rows.sort_values(
-        [schema.SERVICE, schema.MUNICIPALITY], na_position="last", kind="stable"
-    ).reset_index(drop=True)
+    rows = _by_service(pd.concat([own, kept[own.columns]], ignore_index=True))
     covered = others[others[schema.SERVICE].isin(grouped.index[shown])]
     count = int(is_own.any()) + covered[schema.MUNICIPALITY].nunique()
     return VisibleOverview(rows, count, tuple(grouped.index[~shown]))
+
+
+def _by_service(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows by service, then municipality; a service's aggregate after its named logs."""
+    return rows.sort_values(
+        [schema.SERVICE, schema.MUNICIPALITY], na_position="last", kind="stable"
+    ).reset_index(drop=True)

@@ -110,8 +110,8 @@ def _figures(visible: VisibleOverview) -> html.Div:
 
 def _table(rows: pd.DataFrame) -> html.Table:
     headings = [
-        (text("Kommune", "Municipality"), ""),
         (text("Leistung", "Service"), ""),
+        (text("Kommune", "Municipality"), ""),
         (text("Fälle", "Cases"), "number"),
         (text("Ereignisse", "Events"), "number"),
         (text("Tätigkeiten", "Activities"), "number"),
@@ -133,8 +133,8 @@ def _row(row: dict) -> html.Tr:
     )
     activities = row["activities"]
     cells = [
-        html.Td(municipality, className="" if named else "aggregate"),
         html.Td(row[schema.SERVICE]),
+        html.Td(municipality, className="" if named else "aggregate"),
         html.Td(number(row["cases"]), className="number"),
         html.Td(number(row["events"]), className="number"),
         html.Td("–" if pd.isna(activities) else number(activities), className="number"),
