@@ -43,7 +43,8 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
     :func:`analyzer.log_summary.log_overview`). Columns: the keys, FINDING_DETECTOR,
     FINDING_BURDEN, ``findings``, ``cases_affected`` (distinct cases with a finding),
     ``share_of_cases`` (0..1), ``per_1000_cases``, ``minutes_lost`` (sum of working time;
-    0 for idle-time burdens), ``idle_days`` (their minutes as days), ``priced_elsewhere``
+    0 for idle-time burdens and for findings another detector prices), ``idle_days`` (their
+    minutes as days), ``priced_elsewhere``
     (findings whose burden instance another detector owns, see
     :func:`analyzer.cost_model.burden_findings.with_owning_detector`) and ``priced_as`` (that
     detector; the detector itself where none is). Detectors without findings in a log appear
@@ -53,8 +54,11 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
     keys = [k for k in _KEYS if k in cases.columns]
     idle = findings[schema.FINDING_BURDEN].astype(str).isin([str(b) for b in IDLE_TIME_BURDENS])
     minutes = findings[schema.FINDING_MINUTES_LOST].astype("float64")
+    # one burden instance, one price: a finding another detector prices adds no minutes
+    priced = _priced_here(findings)
     split = findings.assign(
-        __work=minutes.where(~idle, 0.0), __idle=minutes.where(idle, 0.0) / MINUTES_PER_DAY
+        __work=minutes.where(~idle & priced, 0.0),
+        __idle=minutes.where(idle, 0.0) / MINUTES_PER_DAY,
     )
     group = [*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN]
     counted = (
@@ -104,6 +108,14 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
     return out[ordered].sort_values([*keys, schema.FINDING_DETECTOR]).reset_index(drop=True)
 
 
+def _priced_here(findings: pd.DataFrame) -> pd.Series:
+    """True for each finding (in ``findings``' order) that prices its own burden instance."""
+    numbered = findings.assign(__row=range(len(findings)))
+    owned = engine.to_pandas(with_owning_detector(numbered, column=PRICED_AS))
+    elsewhere = set(owned.loc[owned[PRICED_AS].notna(), "__row"].tolist())
+    return pd.Series([i not in elsewhere for i in range(len(findings))], index=findings.index)
+
+
 def _priced_elsewhere(findings: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per keys, detector and burden: findings whose instance another detector owns, and
     which detector that is (the first by name where several)."""
@@ -133,6 +145,61 @@ def top_findings(
         findings = findings[~findings[schema.FINDING_BURDEN].isin(IDLE_TIME_BURDENS)]
     order = [schema.FINDING_MINUTES_LOST, schema.FINDING_DETECTOR, schema.CASE, schema.EVENT_ID]
     ranked = findings.sort_values(order, ascending=[False, True, True, True], kind="stable")
+    return ranked.head(n).reset_index(drop=True)
+
+
+#: Columns of :func:`costliest_patterns`.
+PATTERN_MINUTES = "pattern_minutes"
+EXAMPLE_CASE = "example_case"
+
+
+def costliest_patterns(findings: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
+    """The ``n`` burden patterns that cost most working time: findings grouped by
+    municipality, service, detector and the step they sit on (ACTIVITY of the anchor event),
+    with their count, the cases they touch, their working minutes summed and one example
+    case (the first by case id). A pattern is what a process owner can change ("the print
+    after the online intake, 412 times"); single findings rank in ties of a flat default.
+
+    Idle time (long waits) is left out: it is nobody's work. A finding whose burden instance
+    another detector prices (a system break on a re-entry: :func:`with_owning_detector`)
+    adds its count but not its minutes, so no re-typing is priced twice. Ties: detector,
+    step.
+    """
+    work = findings[~findings[schema.FINDING_BURDEN].isin(IDLE_TIME_BURDENS)]
+    if work.empty:
+        return pd.DataFrame(
+            columns=[
+                *_KEYS,
+                schema.FINDING_DETECTOR,
+                schema.ACTIVITY,
+                FINDINGS,
+                CASES_AFFECTED,
+                PATTERN_MINUTES,
+                EXAMPLE_CASE,
+            ]
+        )
+    minutes = work[schema.FINDING_MINUTES_LOST].astype("float64").where(_priced_here(work), 0.0)
+    keys = [k for k in _KEYS if k in work.columns]
+    group = [*keys, schema.FINDING_DETECTOR, schema.ACTIVITY]
+    table = (
+        work.assign(**{PATTERN_MINUTES: minutes})
+        .astype({c: str for c in group})
+        .groupby(group, sort=False, dropna=False)  # a file without municipality: keys empty
+        .agg(
+            **{
+                FINDINGS: (schema.CASE, "size"),
+                CASES_AFFECTED: (schema.CASE, "nunique"),
+                PATTERN_MINUTES: (PATTERN_MINUTES, "sum"),
+                EXAMPLE_CASE: (schema.CASE, "min"),
+            }
+        )
+        .reset_index()
+    )
+    ranked = table.sort_values(
+        [PATTERN_MINUTES, FINDINGS, schema.FINDING_DETECTOR, schema.ACTIVITY],
+        ascending=[False, False, True, True],
+        kind="stable",
+    )
     return ranked.head(n).reset_index(drop=True)
 
 

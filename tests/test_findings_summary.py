@@ -71,3 +71,49 @@ def test_top_findings_leave_idle_time_out_unless_asked() -> None:
     everything = fs.top_findings(FINDINGS, n=1, working_time_only=False)
     assert everything[schema.EVENT_ID].tolist() == ["e4"]
     assert len(FINDINGS) == 5  # input untouched
+
+
+def with_activity(row: dict, activity: str, event_ids: str | None = None) -> dict:
+    return {
+        **row,
+        schema.ACTIVITY: activity,
+        schema.FINDING_EVENT_ID: row[schema.EVENT_ID],
+        schema.FINDING_EVENT_IDS: event_ids or row[schema.EVENT_ID],
+    }
+
+
+def test_costliest_patterns_group_findings_by_step_and_price_an_instance_once() -> None:
+    rows = [
+        with_activity(finding("A", "media_breaks", "media_break", "a1", "e1", 5.0), "Drucken"),
+        with_activity(finding("A", "media_breaks", "media_break", "a2", "e3", 5.0), "Drucken"),
+        with_activity(finding("A", "media_breaks", "media_break", "a2", "e2", 5.0), "Scannen"),
+        with_activity(finding("A", "manual_reentry", "manual_reentry", "a1", "e6", 4.0), "Tippen"),
+        # the same re-typing seen as a system break: counted, not priced again
+        with_activity(finding("A", "system_breaks", "media_break", "a1", "e6", 4.0), "Tippen"),
+        with_activity(finding("A", "long_waits", "long_wait", "a2", "e4", 43200.0), "Warten"),
+    ]
+    found = typed_findings(pd.DataFrame(rows))
+    out = fs.costliest_patterns(found, n=10)
+    got = out[
+        [
+            schema.FINDING_DETECTOR,
+            schema.ACTIVITY,
+            fs.FINDINGS,
+            fs.CASES_AFFECTED,
+            fs.PATTERN_MINUTES,
+            fs.EXAMPLE_CASE,
+        ]
+    ].values.tolist()
+    assert got == [
+        ["media_breaks", "Drucken", 2, 2, 10.0, "a1"],
+        ["media_breaks", "Scannen", 1, 1, 5.0, "a2"],
+        ["manual_reentry", "Tippen", 1, 1, 4.0, "a1"],
+        ["system_breaks", "Tippen", 1, 1, 0.0, "a1"],
+    ]  # the long wait is idle time, nobody's work
+    assert fs.costliest_patterns(found, n=1)[schema.ACTIVITY].tolist() == ["Drucken"]
+    # a file without municipality and service still has patterns
+    bare = found.drop(columns=[schema.MUNICIPALITY, schema.SERVICE]).assign(
+        **{schema.MUNICIPALITY: None, schema.SERVICE: None}
+    )
+    assert fs.costliest_patterns(bare, n=10)[fs.FINDINGS].tolist() == [2, 1, 1, 1]
+    assert len(found) == 6  # input untouched

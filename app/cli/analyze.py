@@ -50,7 +50,9 @@ def analyze_command(
         help="Befunde schreiben / write findings: .csv, .xlsx (Überschriften in --lang / "
         "headings in --lang), .parquet, .json (Spaltennamen des Schemas / schema names)",
     ),
-    top: int = typer.Option(10, "--top", help="so viele teuerste Befunde zeigen / show"),
+    top: int = typer.Option(
+        10, "--top", help="so viele teuerste Belastungen zeigen / costliest burdens to show"
+    ),
     map_file: Path | None = typer.Option(
         None, "--map", help="Prozesslandkarte mit Befunden als HTML / process map as HTML"
     ),
@@ -99,11 +101,15 @@ def analyze_command(
     for values, part in groups:
         show_table(summary_table(part, title=" – ".join(map(str, values))))
     say(
-        "Stunden: Arbeitszeit; bei long_waits die Liegezeit des Vorgangs.",
-        "Hours: working time; for long_waits the time the case lay idle.",
+        "Arbeitsstunden: Arbeitszeit, die die Belastung kostet; Liegetage: Tage, die Fälle "
+        "unbearbeitet lagen (keine Arbeitszeit, nie in Stunden oder Euro eingerechnet).",
+        "Working hours: the working time the burden costs; idle days: days cases lay "
+        "untouched (not working time, never counted in hours or euros).",
     )
+    for line in priced_elsewhere_lines(result.summary):
+        say(*line)
     if top > 0 and len(result.findings):
-        show_table(top_table(fs.top_findings(result.findings, n=top)))
+        show_table(patterns_table(fs.costliest_patterns(result.findings, n=top)))
 
 
 def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
@@ -116,7 +122,8 @@ def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
         ("Befunde", "findings", "right"),
         ("je 1.000 Fälle", "per 1,000 cases", "right"),
         ("Anteil Fälle", "share of cases", "right"),
-        ("Stunden", "hours", "right"),
+        ("Arbeitsstunden", "working hours", "right"),
+        ("Liegetage", "idle days", "right"),
     ]
     for h_de, h_en, justify in heads:
         table.add_column(h_de if de else h_en, justify=justify)
@@ -127,29 +134,57 @@ def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
             number(rec[fs.PER_1000_CASES], decimals=1),
             f"{rec[fs.SHARE_OF_CASES]:.0%}",
             number(rec[fs.MINUTES_LOST] / 60.0, decimals=1),
+            number(rec[fs.IDLE_DAYS], decimals=0) if rec[fs.IDLE_DAYS] else "–",
         )
     return table
 
 
-def top_table(top: pd.DataFrame) -> Table:
+def priced_elsewhere_lines(summary: pd.DataFrame) -> list[tuple[str, str]]:
+    """One sentence per detector whose findings another detector prices (one burden
+    instance, one price): "Systembrüche: 40 Befunde sind schon als Mehrfacherfassung
+    bewertet"."""
+    lines = []
+    for rec in summary[summary[fs.PRICED_ELSEWHERE] > 0].to_dict("records"):
+        from analyzer.detectors.names import detector_label
+
+        d, owner = str(rec[schema.FINDING_DETECTOR]), str(rec[fs.PRICED_AS])
+        n = int(rec[fs.PRICED_ELSEWHERE])
+        lines.append(
+            (
+                f"{detector_label(d, 'de')}: {number(n)} Befunde sind schon als "
+                f"{detector_label(owner, 'de')} bewertet (eine Belastung, ein Preis).",
+                f"{detector_label(d, 'en')}: {number(n)} findings are priced as "
+                f"{detector_label(owner, 'en')} already (one burden, one price).",
+            )
+        )
+    return lines
+
+
+def patterns_table(patterns: pd.DataFrame) -> Table:
+    """The costliest burden patterns: detector and step, how often, in how many cases and
+    the working hours they cost (the example case stays in the data: 80 columns are few)."""
     de = language() == "de"
     table = Table(
-        title="Teuerste Befunde (Arbeitszeit)" if de else "Costliest findings (working time)"
+        title="Teuerste Belastungen (Arbeitszeit, nach Schritt)"
+        if de
+        else "Costliest burdens (working time, by step)"
     )
-    for head in (
-        ("Fall", "case"),
-        ("Detektor", "detector"),
-        ("Minuten", "minutes"),
-        ("Befund", "evidence"),
-    ):
-        table.add_column(head[0] if de else head[1])
-    evidence = schema.FINDING_EVIDENCE if de else schema.FINDING_EVIDENCE_EN
-    for rec in top.to_dict("records"):
+    heads = [
+        ("Detektor", "detector", "left"),
+        ("Schritt", "step", "left"),
+        ("Befunde", "findings", "right"),
+        ("Fälle", "cases", "right"),
+        ("Arbeitsstunden", "working hours", "right"),
+    ]
+    for h_de, h_en, justify in heads:
+        table.add_column(h_de if de else h_en, justify=justify)
+    for rec in patterns.to_dict("records"):
         table.add_row(
-            str(rec[schema.CASE]),
             detector_name(str(rec[schema.FINDING_DETECTOR])),
-            number(rec[schema.FINDING_MINUTES_LOST], decimals=1),
-            str(rec[evidence]),
+            str(rec[schema.ACTIVITY]),
+            number(rec[fs.FINDINGS]),
+            number(rec[fs.CASES_AFFECTED]),
+            number(rec[fs.PATTERN_MINUTES] / 60.0, decimals=1),
         )
     return table
 
