@@ -508,6 +508,15 @@ class Burden(StrEnum):
     HANDOVER = "handover"
 
 
+class WaitKind(StrEnum):
+    """Whose wait a long wait is (FINDING_WAIT_KIND, analyzer.wait_kinds)."""
+
+    OFFICE = "office"  # the case lay with the administration
+    CITIZEN = "citizen"  # the office waited for the applicant's next step
+    STATUTORY = "statutory"  # a legal period ran (objection, payment, publication)
+    THIRD_PARTY = "third_party"  # another body had the case (statement, appeal, court)
+
+
 # Ground-truth labels written by the simulator, one row per injected burden instance.
 # ANCHOR convention shared by labels and findings, so precision/recall compare like with like:
 #   media_break              the first event on the new medium (the scan after the print)
@@ -545,6 +554,10 @@ FINDING_MINUTES_LOST = "finding:minutes_lost"
 FINDING_EVIDENCE = "finding:evidence"  # one sentence, German
 FINDING_EVIDENCE_EN = "finding:evidence_en"
 FINDING_INFERRED = "finding:inferred"  # True when an attribute was inferred (e.g. medium)
+# Long waits only (null for other findings): whose wait it is (a WaitKind value) and the
+# whole wait in days; FINDING_MINUTES_LOST of a wait is the office's part of it.
+FINDING_WAIT_KIND = "finding:wait_kind"
+FINDING_WAIT_DAYS = "finding:wait_days"
 FINDING_COLUMNS: tuple[str, ...] = (
     FINDING_DETECTOR,
     FINDING_BURDEN,
@@ -562,14 +575,19 @@ FINDING_COLUMNS: tuple[str, ...] = (
     FINDING_EVIDENCE,
     FINDING_EVIDENCE_EN,
     FINDING_INFERRED,
+    FINDING_WAIT_KIND,
+    FINDING_WAIT_DAYS,
 )
+#: Findings columns holding numbers (float64; null where a detector has none).
+FINDING_NUMBER_COLUMNS: tuple[str, ...] = (FINDING_MINUTES_LOST, FINDING_WAIT_DAYS)
 #: Findings columns whose values repeat (a million findings of one detector repeat a few
 #: hundred sentences): pandas categoricals with sorted categories; the other text columns
 #: (case and event ids) are plain text.
 FINDING_LABEL_COLUMNS: tuple[str, ...] = tuple(
     c
     for c in FINDING_COLUMNS
-    if c not in (CASE, FINDING_EVENT_ID, FINDING_EVENT_IDS, FINDING_MINUTES_LOST, FINDING_INFERRED)
+    if c
+    not in (CASE, FINDING_EVENT_ID, FINDING_EVENT_IDS, FINDING_INFERRED, *FINDING_NUMBER_COLUMNS)
 )
 
 # --- harmonised steps, costs and comparisons ---------------------------------------------------

@@ -44,10 +44,10 @@ def test_long_waits_use_start_times_where_given(backend):
         F.FINDING_SEVERITY,
     ) == [("wait_above_threshold", "e5", "e4;e5", 149.0 * DAY, "high")]
     assert found.iloc[0][F.FINDING_EVIDENCE] == (
-        "Der Vorgang lag 149 Tage zwischen „D“ und „E“ (Schwelle 30 Tage)."
+        "Der Vorgang lag 149 Tage bei der Verwaltung zwischen „D“ und „E“ (Schwelle 30 Tage)."
     )
     assert found.iloc[0][F.FINDING_EVIDENCE_EN] == (
-        "The case waited 149 days between 'D' and 'E' (threshold 30 days)."
+        "The case lay with the office for 149 days between 'D' and 'E' (threshold 30 days)."
     )
     assert found.iloc[0][F.MUNICIPALITY] == "Musterstadt"
 
@@ -147,13 +147,16 @@ def test_wait_sentences_format_decimals_alike_on_every_backend(backend):
     )
     found = detect_long_waits(on(log, backend))
     assert found[F.FINDING_EVIDENCE].tolist() == [
-        "Der Vorgang lag 45,5 Tage zwischen „Antrag“ und „Bescheid“ (Schwelle 30 Tage)."
+        "Der Vorgang lag 45,5 Tage bei der Verwaltung zwischen „Antrag“ und „Bescheid“ "
+        "(Schwelle 30 Tage)."
     ]
     assert found[F.FINDING_EVIDENCE_EN].tolist() == [
-        "The case waited 45.5 days between 'Antrag' and 'Bescheid' (threshold 30 days)."
+        "The case lay with the office for 45.5 days between 'Antrag' and 'Bescheid' "
+        "(threshold 30 days)."
     ]
     hours = detect_long_waits(on(log, backend), threshold=timedelta(minutes=80))
     assert hours[F.FINDING_EVIDENCE_EN].tolist()[1] == (
-        "The case waited 90 min between 'Bescheid' and 'Widerspruch' (threshold 80 min)."
+        "The case lay with the office for 90 min between 'Bescheid' and 'Widerspruch' "
+        "(threshold 80 min)."
     )
     assert hours[F.FINDING_MINUTES_LOST].tolist() == [45.5 * DAY, 90.0]
