@@ -34,45 +34,13 @@ from analyzer import schema
 from analyzer.comparison import number_text
 from analyzer.map_abstraction import AbstractedMap, abstracted_map
 from analyzer.process_map import BurdenOverlay, ProcessMap
+from reports.burden_style import BURDEN_COLOURS, BURDEN_NAMES, FLOW_COLOUR
 
 START_NODE = "▶"
 END_NODE = "■"
 
-#: Colours: ordinary flow, and one per burden kind drawn on the map.
-FLOW_COLOUR = "#6b7b8c"
+#: Colours and names of the burden kinds: one palette for every figure (reports.burden_style).
 NODE_COLOUR = "#dde6ef"
-BURDEN_COLOURS: dict[str, str] = {
-    schema.Burden.MEDIA_BREAK: "#d9480f",
-    schema.Burden.MANUAL_REENTRY: "#c2255c",
-    schema.Burden.DUPLICATE_RESPONSIBILITY: "#7048e8",
-    schema.Burden.ONCE_ONLY: "#e67700",
-    schema.Burden.REWORK: "#1971c2",
-    schema.Burden.LONG_WAIT: "#5c940d",
-    schema.Burden.PING_PONG: "#862e9c",
-    schema.Burden.HANDOVER: "#868e96",
-}
-BURDEN_NAMES: dict[str, dict[str, str]] = {
-    "de": {
-        schema.Burden.MEDIA_BREAK: "Medienbruch",
-        schema.Burden.MANUAL_REENTRY: "Mehrfacherfassung",
-        schema.Burden.DUPLICATE_RESPONSIBILITY: "Doppelzuständigkeit",
-        schema.Burden.ONCE_ONLY: "Once-Only-Verstoß",
-        schema.Burden.REWORK: "Nacharbeit",
-        schema.Burden.LONG_WAIT: "lange Liegezeit",
-        schema.Burden.PING_PONG: "Ping-Pong",
-        schema.Burden.HANDOVER: "Übergabe",
-    },
-    "en": {
-        schema.Burden.MEDIA_BREAK: "media break",
-        schema.Burden.MANUAL_REENTRY: "re-entry",
-        schema.Burden.DUPLICATE_RESPONSIBILITY: "duplicate responsibility",
-        schema.Burden.ONCE_ONLY: "once-only violation",
-        schema.Burden.REWORK: "rework",
-        schema.Burden.LONG_WAIT: "long wait",
-        schema.Burden.PING_PONG: "ping-pong",
-        schema.Burden.HANDOVER: "hand-over",
-    },
-}
 #: Kinds marked on steps (hand-overs are everywhere and would drown the rest).
 NODE_BURDENS: tuple[str, ...] = (
     schema.Burden.MANUAL_REENTRY,

@@ -1,0 +1,260 @@
+"""A municipality's report as a document (``amtsweg report``): HTML or PDF.
+
+    >>> from app import api
+    >>> api.report("export.csv", out="bericht.pdf")                       # one log in the file
+    >>> api.report(workspace="amtsweg.duckdb", municipality="Musterdorf",
+    ...            service="Wohngeld", out="report.html", language="en")
+
+The numbers are the analyzer's for the same input: the log is read (from the file, or from
+the workspace), analysed as :func:`~app.api.results.results_of_log` does for the app, priced
+with the same cost settings, and :func:`reports.content.report_content` puts them into the
+report's tree, which each format lays out. The format follows the suffix of ``out``
+(:data:`FORMATS`; a new format is one entry there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal
+
+import narwhals as nw
+import pandas as pd
+
+from analyzer import engine, schema, steps
+from analyzer.problems import InputError, Problem, error
+from reports.content import ReportContent, Sources, example_cases, report_content
+
+#: Suffix of the output file → the function that renders a report's contents as bytes.
+FORMATS: dict[str, Callable[[ReportContent], bytes]] = {}
+
+
+def _register_formats() -> None:
+    from reports.html import html_report
+    from reports.pdf import pdf_report
+
+    FORMATS.setdefault(".html", html_report)
+    FORMATS.setdefault(".pdf", pdf_report)
+
+
+def report(
+    source: str | Path | None = None,
+    *,
+    out: str | Path,
+    workspace: str | Path | None = None,
+    municipality: str | None = None,
+    service: str | None = None,
+    costs: str | Path | None = None,
+    mapping: str | Path | None = None,
+    language: Literal["de", "en"] = "de",
+    date: dt.date | None = None,
+) -> Path:
+    """Write the report of one log (one municipality and service) to ``out`` and return it.
+
+    ``source``: a log file or a folder of them; else the logs of ``workspace``. Where the
+    input holds several logs, ``municipality``/``service`` choose one. ``costs``: a cost
+    settings file; ``date``: the report's date (today where not given).
+    """
+    _register_formats()
+    target = Path(out)
+    render = FORMATS.get(target.suffix.lower())
+    if render is None:
+        raise error(
+            "report.format",
+            f"Berichte gibt es als {', '.join(sorted(FORMATS))}; „{target.name}“ hat eine "
+            "andere Endung",
+            f"reports are written as {', '.join(sorted(FORMATS))}; '{target.name}' has "
+            "another ending",
+            file=str(target),
+            value=target.suffix,
+        )
+    content = report_of(
+        source,
+        workspace=workspace,
+        municipality=municipality,
+        service=service,
+        costs=costs,
+        mapping=mapping,
+        language=language,
+        date=date,
+    )
+    data = render(content)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+def report_of(
+    source: str | Path | None = None,
+    *,
+    workspace: str | Path | None = None,
+    municipality: str | None = None,
+    service: str | None = None,
+    costs: str | Path | None = None,
+    mapping: str | Path | None = None,
+    language: Literal["de", "en"] = "de",
+    date: dt.date | None = None,
+) -> ReportContent:
+    """The contents of the report of one log, as :func:`report` writes them."""
+    from app.api.results import CASE_END, CASE_START, results_of_log
+    from connectors.cost_settings import default_cost_settings, read_cost_settings
+
+    settings = read_cost_settings(costs) if costs is not None else default_cost_settings()
+    (m, s), events, sources = _one_log(
+        source, workspace=workspace, municipality=municipality, service=service, mapping=mapping
+    )
+    part = steps.prepare(events)
+    tables, notes = results_of_log(part, settings=settings)
+    findings = tables["findings"]
+    cases = tables["cases"]
+    chosen = sorted({c for found in example_cases(findings).values() for c in found})
+    timelines = engine.to_pandas(
+        nw.from_native(part).filter(nw.col(schema.CASE).is_in(chosen)).drop(steps.SEQUENCE)
+    )
+    by_level, by_step = _costs_by_level_and_step(part, settings, tables["costs"])
+    return report_content(
+        findings=findings,
+        cases=len(cases),
+        period=(
+            pd.Timestamp(cases[CASE_START].min()).tz_convert(schema.DEFAULT_TIMEZONE).date(),
+            pd.Timestamp(cases[CASE_END].max()).tz_convert(schema.DEFAULT_TIMEZONE).date(),
+        ),
+        burden_costs=tables["burden_costs"],
+        costs=tables["costs"],
+        costs_by_level=by_level,
+        costs_by_step=by_step,
+        edition=settings.tables.edition,
+        verified=settings.tables.verified,
+        timelines=timelines,
+        notes=notes,
+        sources=sources,
+        municipality=m,
+        service=s,
+        date=date or dt.date.today(),
+        language=language,
+    )
+
+
+def _one_log(
+    source: str | Path | None,
+    *,
+    workspace: str | Path | None,
+    municipality: str | None,
+    service: str | None,
+    mapping: str | Path | None,
+) -> tuple[tuple[str, str], Any, Sources]:
+    """The key, events and sources of the one log the input and the choice name."""
+    from app.api.logs import filtered_to, import_history, logs_in, logs_of, mapping_for, read_log
+    from connectors.workspace import DEFAULT_WORKSPACE, Workspace
+
+    found: list[tuple[tuple[str, str], Any, Sources]] = []
+    if source is not None:
+        for file in logs_in([source]).files:
+            frame = filtered_to(
+                read_log(file, mapping=mapping).frame,
+                municipality=municipality,
+                service=service,
+            )
+            chosen = mapping_for(file, mapping).path
+            sources = Sources(
+                inputs=((file.name, _sha256(file)),),
+                mappings=((chosen.name, _sha256(chosen)),) if chosen else (),
+                version=_version(),
+            )
+            found += [(key, events, sources) for key, events in logs_of(frame) if len(events)]
+    else:
+        path = workspace or DEFAULT_WORKSPACE
+        history = import_history(workspace=path)
+        with Workspace(path, read_only=True) as ws:
+            for m, s, events in ws.partitions():
+                if (municipality is None or m == municipality) and (
+                    service is None or s == service
+                ):
+                    mine = history[(history["municipality"] == m) & (history["service"] == s)]
+                    sources = Sources(
+                        inputs=tuple(
+                            (Path(str(p)).name, str(h))
+                            for p, h in zip(mine["source_path"], mine["source_sha256"], strict=True)
+                        ),
+                        mappings=tuple(
+                            (Path(str(p)).name, str(h))
+                            for p, h in zip(
+                                mine["mapping_path"], mine["mapping_sha256"], strict=True
+                            )
+                            if isinstance(p, str) and p
+                        ),
+                        version=_version(),
+                    )
+                    # read into memory: the workspace closes before the analysis
+                    found.append(((m, s), engine.collect(nw.from_native(events)), sources))
+            if not found:
+                ws.events(municipality=municipality, service=service)  # raises, naming the logs
+    if len(found) != 1:
+        names = ", ".join(f"{m} / {s}" for (m, s), _, _ in found) or "–"
+        raise InputError(
+            [
+                Problem(
+                    "report.one_log",
+                    f"Ein Bericht gilt für ein Log (eine Kommune, eine Leistung); die Eingabe hat "
+                    f"{len(found)}: {names}. Mit --municipality und --service eines wählen.",
+                    f"A report covers one log (one municipality, one service); the input has "
+                    f"{len(found)}: {names}. Choose one with --municipality and --service.",
+                    file=str(source) if source is not None else str(workspace),
+                )
+            ]
+        )
+    return found[0]
+
+
+def _costs_by_level_and_step(
+    part: Any, settings: Any, total: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The yearly cost of each government level and each step: its cost in the log ×
+    cases per year / cases in the log, the factor the whole log's yearly cost uses, so the
+    parts add up to the whole (annual_cost ``by=`` scales each group by its own cases)."""
+    from analyzer import cost_model
+
+    if total.empty or pd.isna(total[schema.COST_CASES_PER_YEAR].iloc[0]):
+        return pd.DataFrame(), pd.DataFrame()
+    factor = float(total[schema.COST_CASES_PER_YEAR].iloc[0]) / float(
+        total[schema.COST_CASES].iloc[0]
+    )
+    pricing = {
+        "tables": settings.tables,
+        "activities": dict(settings.activities),
+        "defaults": settings.defaults,
+        "cases_per_year": 1,  # per case of the group: × its cases = its cost in the log
+    }
+    columns = engine.columns_of(part)
+    # annual_cost cannot group by its own label column: price by a copy of the label
+    labelled = nw.from_native(part).with_columns(
+        nw.col(schema.ACTIVITY).cast(nw.String()).alias(schema.STEP)
+    )
+    out = []
+    for by, frame, label in (
+        (schema.LEVEL, part, schema.ACTIVITY),
+        (schema.ACTIVITY, labelled, schema.STEP),
+    ):
+        if by not in columns:
+            out.append(pd.DataFrame())
+            continue
+        table = cost_model.annual_cost(frame, by=[by], label_column=label, **pricing)
+        for column in (schema.COST_HOURS_PER_YEAR, schema.COST_EUROS_PER_YEAR):
+            values = pd.to_numeric(table[column], errors="coerce")
+            table[column] = values * table[schema.COST_CASES].astype(float) * factor
+        out.append(table)
+    return out[0], out[1]
+
+
+def _sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _version() -> str:
+    try:
+        return version("amtsweg")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unbekannt / unknown"

@@ -1,0 +1,1 @@
+"""Typst templates of the PDF documents (read as package resources by reports.pdf)."""
