@@ -278,6 +278,17 @@ def variants(frame: engine.FrameLike, *, top: int | None = None) -> pd.DataFrame
     return table[list(VARIANT_COLUMNS)].reset_index(drop=True)
 
 
+def case_variants(frame: engine.FrameLike) -> pd.DataFrame:
+    """CASE and VARIANT_RANK: the variant of each case, ranked exactly as :func:`variants`
+    ranks them (1 = the most frequent), by case id."""
+    lf = steps.prepare(frame)
+    per_case = _case_variants(lf)
+    ranks = _variant_table(per_case)[[_VARIANT_KEY, schema.VARIANT_RANK]]
+    keyed = engine.to_pandas(per_case.select(schema.CASE, _VARIANT_KEY))
+    ranked = keyed.merge(ranks, on=_VARIANT_KEY)[[schema.CASE, schema.VARIANT_RANK]]
+    return ranked.sort_values(schema.CASE, kind="stable").reset_index(drop=True)
+
+
 def _case_variants(lf: nw.LazyFrame) -> nw.LazyFrame:
     """One row per case: CASE, the variant key, length, first and last TIMESTAMP (lazy)."""
     activities = lf.select(schema.ACTIVITY).unique().collect()[schema.ACTIVITY].to_list()

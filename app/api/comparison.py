@@ -82,7 +82,7 @@ def compare(
 
     # Every settings file is read and checked before any log is.
     settings = read_cost_settings(costs) if costs is not None else default_cost_settings()
-    confirmed = _step_mappings_by_catalogue(step_mappings, read_step_mapping)
+    confirmed = step_mappings_by_catalogue(step_mappings, read_step_mapping)
     if sizes is not None and not isinstance(sizes, Mapping):
         sizes = read_sizes(sizes)
     edition = settings.tables.edition
@@ -111,8 +111,7 @@ def compare(
                     (findings[schema.MUNICIPALITY] == m) & (findings[schema.SERVICE] == s)
                 ]
             found_all.append(found)
-            events, column = part.events, schema.ACTIVITY
-            activities = dict(settings.activities)
+            events = part.events
             if catalogue is not None:
                 open_labels = harmonisation.unmapped_labels(
                     events, mapping or harmonisation.StepMapping(catalogue=catalogue.service)
@@ -126,26 +125,12 @@ def compare(
                     strict=True,
                 ):
                     counts[label] = counts.get(label, 0) + int(n)
+            priced = priced_log(events, settings=settings, catalogue=catalogue, mapping=mapping)
             if mapping is not None:
-                events = harmonisation.apply_step_mapping(events, mapping)
-                column = schema.STEP
-                activities = {
-                    **harmonisation.activity_costing_from_catalogue(catalogue),
-                    **activities,
-                }
-                behaviours[(m, s)] = comparison.behaviour(events, activity_column=column)
-            table = comparison.kpi_table(
-                events,
-                findings=found,
-                tables=settings.tables,
-                activities=activities,
-                defaults=settings.defaults,
-                catalogue=catalogue if mapping is not None else None,
-                activity_column=column,
-            )
-            if mapping is None:  # variants of unharmonised labels do not compare
-                table[[schema.KPI_VARIANTS, schema.KPI_VARIANTS_PER_1000]] = float("nan")
-            kpi_rows.append(table)
+                behaviours[(m, s)] = comparison.behaviour(
+                    priced.events, activity_column=priced.column
+                )
+            kpi_rows.append(log_kpis(priced, findings=found, settings=settings))
             if progress is not None:
                 progress(i + 1, len(parts))
     finally:
@@ -179,7 +164,55 @@ def compare(
     )
 
 
-def _step_mappings_by_catalogue(paths: Sequence[str | Path], read: Callable[..., Any]) -> dict:
+@dataclass(frozen=True)
+class PricedLog:
+    """A log as its costs and KPIs are computed: on harmonised steps (STEP, the catalogue's
+    times beside the cost settings' own) where a confirmed step mapping exists, else on its
+    own activity labels."""
+
+    events: Any
+    column: str
+    activities: dict[str, Any]
+    catalogue: Any  # the reference catalogue where the log is harmonised, else None
+    harmonised: bool
+
+
+def priced_log(events: Any, *, settings: Any, catalogue: Any, mapping: Any) -> PricedLog:
+    """``events`` ready for pricing and KPIs (:class:`PricedLog`); one rule for ``compare``
+    and the stored results, so both give a municipality the same cost per case."""
+    from analyzer import harmonisation
+
+    if mapping is None:
+        return PricedLog(events, schema.ACTIVITY, dict(settings.activities), None, False)
+    return PricedLog(
+        harmonisation.apply_step_mapping(events, mapping),
+        schema.STEP,
+        {**harmonisation.activity_costing_from_catalogue(catalogue), **settings.activities},
+        catalogue,
+        True,
+    )
+
+
+def log_kpis(priced: PricedLog, *, findings: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    """The KPI row of one log (:func:`analyzer.comparison.kpi_table`); variants of
+    unharmonised labels do not compare between municipalities, so they are left empty."""
+    from analyzer import comparison
+
+    table = comparison.kpi_table(
+        priced.events,
+        findings=findings,
+        tables=settings.tables,
+        activities=priced.activities,
+        defaults=settings.defaults,
+        catalogue=priced.catalogue,
+        activity_column=priced.column,
+    )
+    if not priced.harmonised:
+        table[[schema.KPI_VARIANTS, schema.KPI_VARIANTS_PER_1000]] = float("nan")
+    return table
+
+
+def step_mappings_by_catalogue(paths: Sequence[str | Path], read: Callable[..., Any]) -> dict:
     found: dict[str, Any] = {}
     for path in paths:
         mapping = read(path)

@@ -91,13 +91,13 @@ def analyse_workspace(
     option is checked before any log is read. ``progress(done, total)`` after each log.
     """
     from analyzer.detectors import check_options
-    from app.api.comparison import _step_mappings_by_catalogue
+    from app.api.comparison import step_mappings_by_catalogue
     from connectors.cost_settings import default_cost_settings, read_cost_settings
     from connectors.step_mapping import read_step_mapping
 
     names = check_options(detectors, options)
     settings = read_cost_settings(costs) if costs is not None else default_cost_settings()
-    confirmed = _step_mappings_by_catalogue(step_mappings, read_step_mapping)
+    confirmed = step_mappings_by_catalogue(step_mappings, read_step_mapping)
     hashes = {
         m.catalogue: _sha256(p) for p, m in zip(step_mappings, confirmed.values(), strict=True)
     }
@@ -157,9 +157,10 @@ def results_of_log(
     the notes on what its columns or the settings limit (the detectors' notes; a cost that
     cannot be computed, e.g. cases per year of a log spanning no time, leaves its table
     empty with the reason as a note)."""
-    from analyzer import comparison, cost_model, harmonisation
+    from analyzer import cost_model
     from analyzer.detectors import NOTES, run_detectors
     from analyzer.process_map import burden_overlay, process_map, variants
+    from app.api.comparison import log_kpis, priced_log
     from connectors.cost_settings import default_cost_settings
 
     settings = settings or default_cost_settings()
@@ -169,22 +170,9 @@ def results_of_log(
     pmap = process_map(part)
     overlay = burden_overlay(part, findings)
     # as compare: KPIs and costs on harmonised steps where a confirmed mapping exists
-    priced, column, activities = part, schema.ACTIVITY, dict(settings.activities)
-    if mapping is not None:
-        priced = harmonisation.apply_step_mapping(part, mapping)
-        column = schema.STEP
-        activities = {**harmonisation.activity_costing_from_catalogue(catalogue), **activities}
-    kpis = comparison.kpi_table(
-        priced,
-        findings=findings,
-        tables=settings.tables,
-        activities=activities,
-        defaults=settings.defaults,
-        catalogue=catalogue if mapping is not None else None,
-        activity_column=column,
-    )
-    if mapping is None:  # variants of unharmonised labels do not compare (as compare says)
-        kpis[[schema.KPI_VARIANTS, schema.KPI_VARIANTS_PER_1000]] = float("nan")
+    log = priced_log(part, settings=settings, catalogue=catalogue, mapping=mapping)
+    priced, column, activities = log.events, log.column, log.activities
+    kpis = log_kpis(log, findings=findings, settings=settings)
     pricing = {"tables": settings.tables, "activities": activities, "defaults": settings.defaults}
     keys = [k for k in (schema.MUNICIPALITY, schema.SERVICE) if k in engine.columns_of(part)]
     levels = [schema.LEVEL] if schema.LEVEL in engine.columns_of(part) else []
@@ -240,11 +228,7 @@ def case_summary(frame: Any, findings: pd.DataFrame) -> pd.DataFrame:
             nw.len().alias(CASE_EVENTS),
         )
     )
-    # The variant of each case, ranked exactly as variants() ranks them (same functions).
-    per_case = pm._case_variants(lf)
-    ranks = pm._variant_table(per_case)[[pm._VARIANT_KEY, schema.VARIANT_RANK]]
-    keyed = engine.to_pandas(per_case.select(schema.CASE, pm._VARIANT_KEY))
-    ranked = keyed.merge(ranks, on=pm._VARIANT_KEY)[[schema.CASE, schema.VARIANT_RANK]]
+    ranked = pm.case_variants(lf)  # ranked exactly as variants() ranks them
     counts = findings.groupby(schema.CASE, observed=True).size().rename(CASE_FINDINGS)
     out = spans.merge(ranked, on=schema.CASE, how="left")
     out[CASE_EVENTS] = out[CASE_EVENTS].astype("int64")
