@@ -84,6 +84,13 @@ def demo_logins(workspace: Path) -> list[tuple[str, str, str]]:
             for i, (name, mapping) in enumerate(SAMPLES):
                 api.import_log(samples / name, workspace=workspace, mapping=samples / mapping)
                 advance(i + 1)
+    # the pages read stored results only: analyse the logs that have none (a new demo, or
+    # one made before results were stored), as `amtsweg reanalyse` would
+    with Workspace(workspace) as ws:
+        logs = len(ws.logs())
+    if len(api.stored_results(workspace, tables=()).runs) < logs:
+        with progress("Analyse", total=logs) as advance:
+            api.analyse_workspace(workspace, progress=advance)
     logins = []
     with Workspace(workspace) as ws:
         present = sorted(set(ws.logs()["municipality"]))

@@ -11,7 +11,16 @@ from analyzer import schema
 from app import api
 from app.web.auth import current_user
 from app.web.settings import app_settings, workspace_path
-from app.web.tenancy import MUNICIPALITIES, VisibleOverview, overview_for
+from app.web.tenancy import (
+    EUROS_PER_YEAR,
+    HEADLINE_RATES,
+    HOURS_PER_YEAR,
+    MUNICIPALITIES,
+    VisibleOverview,
+    burden_headline,
+    headline_for,
+    overview_for,
+)
 from app.web.texts import date, number, text
 from connectors.users import Role, User
 
@@ -42,6 +51,7 @@ def layout(**_query: str) -> html.Div:
         html.P(_lead(visible, user), className="lead", id="overview-lead"),
         _figures(visible),
         _table(rows),
+        *_burden(user),
     ]
     if visible.suppressed:
         children.append(
@@ -67,6 +77,76 @@ def layout(**_query: str) -> html.Div:
             )
         )
     return html.Div(children, className="overview")
+
+
+def _burden(user: User) -> list:
+    """The headline burden per log from the stored results, and the cost tables' edition."""
+    stored = api.stored_results(workspace_path(), tables=("kpis", "burden_costs"))
+    headline = burden_headline(stored.kpis, stored.burden_costs)
+    rows = headline_for(headline, user, min_cases=app_settings().min_group_cases)
+    if rows.empty:
+        return [
+            html.P(
+                text(
+                    "Noch keine Analyseergebnisse: amtsweg reanalyse -w ARBEITSBEREICH",
+                    "No analysis results yet: amtsweg reanalyse -w WORKSPACE",
+                ),
+                className="note",
+                id="overview-no-results",
+            )
+        ]
+    headings = [
+        (text("Leistung", "Service"), ""),
+        (text("Kommune", "Municipality"), ""),
+        (text("Stunden je Jahr", "Hours a year"), "number"),
+        (text("€ je Jahr", "€ a year"), "number"),
+        (text("Medienbrüche", "Media breaks"), "number"),
+        (text("Mehrfacherfassungen", "Re-entries"), "number"),
+        (text("Doppelzuständigkeiten", "Duplicates"), "number"),
+    ]
+    head = html.Thead(html.Tr([html.Th(h, className=c) for h, c in headings]))
+    body = html.Tbody([_burden_row(row) for row in rows.to_dict("records")])
+    editions = sorted({r.settings.get("cost_edition") or "–" for r in stored.runs})
+    return [
+        html.H2(text("Aufwand durch Belastungen", "Cost of the burdens"), className="section"),
+        html.P(
+            text(
+                "Arbeitsstunden und Euro je Jahr, die die gefundenen Belastungen kosten; "
+                "Medienbrüche, Mehrfacherfassungen und Doppelzuständigkeiten je 1.000 Fälle.",
+                "Working hours and euros a year the burdens found cost; media breaks, "
+                "re-entries and duplicate responsibilities per 1,000 cases.",
+            ),
+            className="note",
+        ),
+        html.Table([head, body], className="table", id="overview-burden"),
+        html.P(
+            text("Kostentabellen: ", "Cost tables: ") + "; ".join(editions),
+            className="note",
+            id="overview-edition",
+        ),
+    ]
+
+
+def _burden_row(row: dict) -> html.Tr:
+    named = not pd.isna(row[schema.MUNICIPALITY])
+    count = row[MUNICIPALITIES]
+    municipality = (
+        row[schema.MUNICIPALITY]
+        if named
+        else text(f"andere Kommunen ({count})", f"other municipalities ({count})")
+    )
+
+    def shown(value: float) -> str:
+        return "–" if pd.isna(value) else number(value)
+
+    values = [row[HOURS_PER_YEAR], row[EUROS_PER_YEAR], *(row[r] for r in HEADLINE_RATES)]
+    return html.Tr(
+        [
+            html.Td(row[schema.SERVICE]),
+            html.Td(municipality, className="" if named else "aggregate"),
+            *(html.Td(shown(v), className="number") for v in values),
+        ]
+    )
 
 
 def _lead(visible: VisibleOverview, user: User) -> str:
