@@ -185,7 +185,7 @@ def test_compare_a_folder_of_exports_skips_what_is_not_a_log(tmp_path: Path) -> 
     assert not [line for line in table_lines(done.stdout) if "…" in line]
 
     # point 11c: German headings in the CSV a person reads
-    kpis = pd.read_csv(tmp_path / "v.csv")
+    kpis = pd.read_csv(tmp_path / "v.csv", sep=";", decimal=",")
     assert {"Kommune", "Fälle", "Medienbrüche je 1.000 Fälle"} <= set(kpis.columns)
     assert not [c for c in kpis.columns if c.startswith(("kpi:", "rank:", "case:"))]
 
@@ -209,7 +209,11 @@ def test_findings_files_have_headings_in_the_language_of_the_run(tmp_path: Path)
         )
         assert done.returncode == 0, done.stderr
         target = tmp_path / path
-        read = {".csv": pd.read_csv, ".xlsx": pd.read_excel, ".parquet": pd.read_parquet}
+        read = {
+            ".csv": lambda p: pd.read_csv(p, sep=";", decimal=","),  # German style under de
+            ".xlsx": pd.read_excel,
+            ".parquet": pd.read_parquet,
+        }
         columns = list(read[target.suffix](target).columns)
         assert all(c in columns for c in expected), columns
         assert len(read[target.suffix](target)) > 0

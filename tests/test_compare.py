@@ -119,14 +119,16 @@ def test_different_sources_compare_once_the_step_mapping_is_confirmed(tmp_path, 
     assert f"--step-mapping {proposal.name}" in out
     assert "Kosten nach: " + EDITION in out
     sheets = read_sheets(tmp_path / "erst.xlsx")
-    assert list(sheets) == list(SHEETS)
-    for name, sheet in sheets.items():
-        assert sheet[schema.COST_EDITION].str.startswith(EDITION).all(), name
+    assert list(sheets) == [*SHEETS, "Herkunft"]
+    # the edition once, on the provenance sheet (not in every row of every sheet)
+    raw = pd.read_excel(tmp_path / "erst.xlsx", sheet_name="Herkunft", engine="openpyxl")
+    provenance = raw.set_index("Angabe")["Wert"]
+    assert provenance["Kostenstand (Destatis-Tabellen)"].startswith(EDITION)
     open_labels = sheets["Offene Tätigkeiten"]
     assert set(open_labels[schema.MUNICIPALITY]) == {"Musterdorf", "Musterstadt"}
     assert len(open_labels) == labels
     kpis = sheets["Kennzahlen"].set_index(schema.MUNICIPALITY)
-    assert kpis[schema.KPI_FITNESS].isna().all()  # step-based: not without a mapping
+    assert schema.KPI_FITNESS not in kpis  # step-based: not without a mapping (no column)
     assert (
         kpis.loc["Musterdorf", schema.KPI_MEDIA_BREAKS_PER_1000]
         > (kpis.loc["Musterstadt", schema.KPI_MEDIA_BREAKS_PER_1000])
@@ -159,11 +161,12 @@ def test_different_sources_compare_once_the_step_mapping_is_confirmed(tmp_path, 
     assert "Musterdorf (Wohngeld) – was Musterstadt anders macht:" in out
     assert "Musterstadt hat „Daten automatisch übernehmen → Vollständigkeit prüfen“" in out
     assert "Häufigste Variante bei Musterstadt" in out
-    kpis = canonical(pd.read_csv(tmp_path / "v.csv")).set_index(schema.MUNICIPALITY)
+    kpis = canonical(pd.read_csv(tmp_path / "v.csv", sep=";", decimal=","))
+    kpis = kpis.set_index(schema.MUNICIPALITY)
     assert kpis.loc["Musterstadt", schema.RANK] == 1
     assert 0 < kpis.loc["Musterdorf", schema.KPI_FITNESS] < 1
     for name in ("v", "v_rangfolge", "v_raenge", "v_best_practice", "v_offene_taetigkeiten"):
-        table = canonical(pd.read_csv(tmp_path / f"{name}.csv"))
+        table = canonical(pd.read_csv(tmp_path / f"{name}.csv", sep=";", decimal=","))
         assert schema.COST_EDITION in table.columns, name
         assert table[schema.COST_EDITION].str.startswith(EDITION).all(), name
 
@@ -380,8 +383,8 @@ def test_demo_compares_the_samples(tmp_path):
     assert "Beispielstadt (Wohngeld) – was Musterstadt anders macht:" in out
     assert "Kosten nach: " + EDITION in out
     sheets = read_sheets(tmp_path / "amtsweg-demo" / "vergleich.xlsx")
-    assert list(sheets) == list(SHEETS)
-    assert sheets["Offene Tätigkeiten"].empty  # the shipped mappings cover every label
+    # the shipped mappings cover every label: no empty sheet of open labels
+    assert list(sheets) == [s for s in SHEETS if s != "Offene Tätigkeiten"] + ["Herkunft"]
     ranking = sheets["Rangfolge"]
     firsts = ranking[ranking[schema.RANK] == 1].set_index(schema.SERVICE)[schema.MUNICIPALITY]
     assert firsts.to_dict() == {
