@@ -341,7 +341,9 @@ def _decoded(frame: pd.DataFrame, codecs_json: str) -> pd.DataFrame:
         missing = _MISSING[codec.get("missing", "none")]
         if "category" in codec:
             values = series.astype(object).where(series.notna(), None)
-            frame[column] = pd.Categorical(values, categories=codec["category"])
+            # text categories, also when there are none (an empty list would be object)
+            categories = pd.Index(codec["category"], dtype="str")
+            frame[column] = pd.Categorical(values, categories=categories)
         elif codec.get("as") == "decimal":
             frame[column] = pd.Series(
                 [missing if pd.isna(v) else Decimal(v) for v in series], dtype=object

@@ -79,7 +79,9 @@ def test_findings_code_repeated_texts_and_keep_ids_as_text(backend):
             present = sorted(found[column].dropna().unique())
             assert isinstance(dtype, pd.CategoricalDtype), column
             assert list(dtype.categories) == present, column
-        elif column not in (F.FINDING_MINUTES_LOST, F.FINDING_INFERRED):
+        elif column in F.FINDING_NUMBER_COLUMNS:
+            assert dtype == "float64", column
+        elif column != F.FINDING_INFERRED:
             assert dtype == pd.StringDtype(na_value=float("nan")), column
     # a part keeps the whole's categories until it is typed again
     part = found[found[F.FINDING_DETECTOR] == "media_breaks"]

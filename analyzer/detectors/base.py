@@ -28,7 +28,7 @@ NOTES = "amtsweg:notes"
 _TEXT_COLUMNS = tuple(
     c
     for c in schema.FINDING_COLUMNS
-    if c not in (schema.FINDING_MINUTES_LOST, schema.FINDING_INFERRED)
+    if c not in (*schema.FINDING_NUMBER_COLUMNS, schema.FINDING_INFERRED)
 )
 _TEXT = pd.StringDtype(na_value=np.nan)
 
@@ -60,7 +60,7 @@ def typed_findings(table: pd.DataFrame) -> pd.DataFrame:
         if column in _LABELS:
             columns[column] = _labels(values)
             continue
-        if column == schema.FINDING_MINUTES_LOST:
+        if column in schema.FINDING_NUMBER_COLUMNS:
             target = np.dtype("float64")
         elif column == schema.FINDING_INFERRED:
             if values.dtype != np.dtype(bool):
@@ -365,8 +365,12 @@ def lazy_findings(
             expr = nw.col(_SORT_PREFIX + column)
         elif column in given:
             expr = given[column]
+        elif column in present and column in schema.FINDING_NUMBER_COLUMNS:
+            expr = nw.col(column).cast(nw.Float64())
         elif column in present:
             expr = nw.col(column).cast(nw.String())
+        elif column in schema.FINDING_NUMBER_COLUMNS:
+            expr = nw.lit(None, nw.Float64())
         else:
             expr = nw.lit(None, nw.String())
         return expr.cast(label) if column in _LABELS else expr

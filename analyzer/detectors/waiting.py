@@ -157,8 +157,9 @@ def detect_long_waits(
 
 
 def _days(seconds: nw.Expr) -> nw.Expr:
-    """``seconds`` as days, to 1/10,000 of a day (9 s): the same on every backend."""
-    return (seconds / SECONDS_PER_DAY).round(4)
+    """``seconds`` as days (a float: one IEEE division, the same on every backend; rounding
+    is left to whoever prints it, since backends round halves differently)."""
+    return seconds / SECONDS_PER_DAY
 
 
 def _with_kinds(waits: nw.LazyFrame) -> nw.LazyFrame:
