@@ -50,6 +50,13 @@ def analyze_command(
         help="Befunde schreiben / write findings: .csv, .xlsx (Überschriften in --lang / "
         "headings in --lang), .parquet, .json (Spaltennamen des Schemas / schema names)",
     ),
+    periods: Path | None = typer.Option(
+        None,
+        "--periods",
+        help="Fristen-Datei (TOML): Schritte, mit denen eine gesetzliche Frist oder die Zeit "
+        "des Antragstellers beginnt / periods file: steps that start a statutory period or "
+        "the applicant's turn (docs/examples/road_traffic_fines.periods.toml)",
+    ),
     top: int = typer.Option(
         10, "--top", help="so viele teuerste Belastungen zeigen / costliest burdens to show"
     ),
@@ -66,6 +73,11 @@ def analyze_command(
     from connectors.findings_files import write_table
 
     names = [d.strip() for d in detectors.split(",") if d.strip()] if detectors else None
+    options = None
+    if periods is not None:  # read and checked before any log is
+        from connectors.periods import read_periods
+
+        options = {"long_waits": {"periods": read_periods(periods)}}
     if source is not None:
         say_mappings([source], mapping)
     with progress("Analyse / analysis") as advance:
@@ -75,6 +87,7 @@ def analyze_command(
             municipality=municipality,
             service=service,
             detectors=names,
+            options=options,
             mapping=mapping,
             maps=map_file is not None,
             bpmn=bpmn_file is not None,
@@ -108,6 +121,9 @@ def analyze_command(
     )
     for line in priced_elsewhere_lines(result.summary):
         say(*line)
+    waits = waits_table(result.findings, result.cases)
+    if waits is not None:
+        show_table(waits)
     if top > 0 and len(result.findings):
         show_table(patterns_table(fs.costliest_patterns(result.findings, n=top)))
 
@@ -135,6 +151,58 @@ def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
             f"{rec[fs.SHARE_OF_CASES]:.0%}",
             number(rec[fs.MINUTES_LOST] / 60.0, decimals=1),
             number(rec[fs.IDLE_DAYS], decimals=0) if rec[fs.IDLE_DAYS] else "–",
+        )
+    return table
+
+
+#: Whose wait it is, in words (analyzer.schema.WaitKind).
+WAIT_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "office": ("Verwaltung", "administration"),
+    "citizen": ("Antragsteller", "applicant"),
+    "statutory": ("gesetzliche Frist", "statutory period"),
+    "third_party": ("andere Stelle", "another body"),
+}
+
+
+def waits_table(findings: pd.DataFrame, cases: pd.DataFrame) -> Table | None:
+    """Long waits in days by whose wait it is (analyzer.wait_kinds.waits_by_kind), one
+    row per log and kind with waits; None where there are no long waits."""
+    from analyzer.wait_kinds import waits_by_kind
+
+    if schema.FINDING_WAIT_KIND not in findings or findings[schema.FINDING_WAIT_KIND].isna().all():
+        return None
+    by_kind = waits_by_kind(findings, cases)
+    by_kind = by_kind[by_kind["waits"] > 0]
+    de = language() == "de"
+    table = Table(
+        title="Lange Liegezeiten: wessen Wartezeit (Tage, keine Arbeitszeit)"
+        if de
+        else "Long waits: whose wait (days, not working time)"
+    )
+    keys = [k for k in (schema.MUNICIPALITY, schema.SERVICE) if k in by_kind.columns]
+    heads = [
+        *(("Kommune", "municipality"), ("Leistung", "service"))[: len(keys)],
+        ("Wartezeit von", "wait of"),
+        ("Wartezeiten", "waits"),
+        ("Tage", "days"),
+        ("je 1.000 Fälle", "per 1,000 cases"),
+        ("Median Tage", "median days"),
+    ]
+    for i, (h_de, h_en) in enumerate(heads):
+        table.add_column(h_de if de else h_en, justify="left" if i <= len(keys) else "right")
+    for rec in by_kind.to_dict("records"):
+        kind = WAIT_KIND_NAMES.get(
+            str(rec[schema.FINDING_WAIT_KIND]), (rec[schema.FINDING_WAIT_KIND],) * 2
+        )
+        table.add_row(
+            *(str(rec[k] or "–") for k in keys),
+            str(kind[0 if de else 1]),
+            number(rec["waits"]),
+            number(rec["days"]),
+            number(rec["days_per_1000_cases"]),
+            number(rec["median_days"], decimals=1)
+            if rec["median_days"] == rec["median_days"]
+            else "–",
         )
     return table
 
