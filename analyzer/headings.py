@@ -52,6 +52,8 @@ HEADINGS: dict[str, tuple[str, str]] = {
     schema.FINDING_EVIDENCE: ("Befund", "evidence (German)"),
     schema.FINDING_EVIDENCE_EN: ("Befund (englisch)", "evidence"),
     schema.FINDING_INFERRED: ("abgeleitet", "inferred"),
+    schema.FINDING_WAIT_KIND: ("Wessen Wartezeit", "whose wait"),
+    schema.FINDING_WAIT_DAYS: ("Wartezeit (Tage)", "wait (days)"),
     schema.KPI_CASES: ("Fälle", "cases"),
     schema.KPI_VARIANTS: ("Varianten", "variants"),
     schema.KPI_SIZE: ("Einwohner", "inhabitants"),
@@ -139,11 +141,20 @@ BURDEN_LABELS: dict[str, tuple[str, str]] = {
     Burden.HANDOVER: ("Übergabe", "hand-over"),
 }
 
+#: Whose wait a long wait is (FINDING_WAIT_KIND values), German and English.
+WAIT_KIND_LABELS: dict[str, tuple[str, str]] = {
+    schema.WaitKind.OFFICE: ("Verwaltung", "administration"),
+    schema.WaitKind.CITIZEN: ("Antragsteller", "applicant"),
+    schema.WaitKind.STATUTORY: ("gesetzliche Frist", "statutory period"),
+    schema.WaitKind.THIRD_PARTY: ("andere Stelle", "another body"),
+}
+
 #: Values written as codes by the analyzer → their German and English words, per column.
 VALUE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     schema.FINDING_DETECTOR: DETECTOR_LABELS,
     fs.PRICED_AS: DETECTOR_LABELS,
     schema.FINDING_BURDEN: BURDEN_LABELS,
+    schema.FINDING_WAIT_KIND: WAIT_KIND_LABELS,
     schema.FINDING_SEVERITY: {
         "low": ("niedrig", "low"),
         "medium": ("mittel", "medium"),
@@ -264,6 +275,7 @@ _COUNTS = (
 #: Hours, days and minutes: one decimal.
 _ONE_DECIMAL = (
     schema.FINDING_MINUTES_LOST,
+    schema.FINDING_WAIT_DAYS,
     schema.COST_MINUTES,
     schema.COST_MINUTES_PER_FINDING,
     schema.COST_HOURS,

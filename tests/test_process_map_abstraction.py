@@ -14,6 +14,7 @@ from analyzer import schema
 from analyzer.map_abstraction import abstracted_map
 from analyzer.problems import InputError
 from analyzer.process_map import burden_overlay, process_map
+from reports.burden_style import BURDEN_COLOURS
 from reports.process_map_figure import (
     END_NODE,
     START_NODE,
@@ -215,7 +216,7 @@ def test_burden_marks_on_an_abstracted_map():
     assert legend == ["Medienbruch (1 von 2 gezeigt)", "Mehrfacherfassung (1)"]
     nodes = next(t for t in figure.data if t.mode == "markers+text")
     ring = dict(zip(nodes.text, nodes.marker.line.color, strict=True))
-    assert ring[f"{activity(5)}<br>395 ⚠ 1×"] == "#c2255c"  # the re-entry colour
+    assert ring[f"{activity(5)}<br>395 ⚠ 1×"] == BURDEN_COLOURS[schema.Burden.MANUAL_REENTRY]
 
 
 def test_media_break_edge_stays_when_the_edge_limit_drops_it():

@@ -23,6 +23,7 @@ from app.api.logs import (
     overview_of_frame,
     read_log,
 )
+from app.api.report import report, report_of
 from app.api.results import (
     StoredResults,
     analyse_workspace,
@@ -50,5 +51,7 @@ __all__ = [
     "overview",
     "overview_of_frame",
     "read_log",
+    "report",
+    "report_of",
     "stored_results",
 ]

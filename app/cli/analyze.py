@@ -155,18 +155,10 @@ def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
     return table
 
 
-#: Whose wait it is, in words (analyzer.schema.WaitKind).
-WAIT_KIND_NAMES: dict[str, tuple[str, str]] = {
-    "office": ("Verwaltung", "administration"),
-    "citizen": ("Antragsteller", "applicant"),
-    "statutory": ("gesetzliche Frist", "statutory period"),
-    "third_party": ("andere Stelle", "another body"),
-}
-
-
 def waits_table(findings: pd.DataFrame, cases: pd.DataFrame) -> Table | None:
     """Long waits in days by whose wait it is (analyzer.wait_kinds.waits_by_kind), one
     row per log and kind with waits; None where there are no long waits."""
+    from analyzer.headings import WAIT_KIND_LABELS
     from analyzer.wait_kinds import waits_by_kind
 
     if schema.FINDING_WAIT_KIND not in findings or findings[schema.FINDING_WAIT_KIND].isna().all():
@@ -191,7 +183,7 @@ def waits_table(findings: pd.DataFrame, cases: pd.DataFrame) -> Table | None:
     for i, (h_de, h_en) in enumerate(heads):
         table.add_column(h_de if de else h_en, justify="left" if i <= len(keys) else "right")
     for rec in by_kind.to_dict("records"):
-        kind = WAIT_KIND_NAMES.get(
+        kind = WAIT_KIND_LABELS.get(
             str(rec[schema.FINDING_WAIT_KIND]), (rec[schema.FINDING_WAIT_KIND],) * 2
         )
         table.add_row(
