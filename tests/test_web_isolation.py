@@ -187,3 +187,48 @@ def test_the_administrator_chooses_any_municipality(base: str, case_ids) -> None
         ],
     )
     assert ids_in(rows, case_ids[OTHER]) and not ids_in(rows, case_ids[OWN])
+
+
+def test_the_findings_grid_pages_filters_and_sorts_on_the_server(base: str, workspace) -> None:
+    import json
+
+    from app import api
+
+    findings = api.stored_results(
+        workspace, municipality=OWN, service="Wohngeld", tables=("findings",)
+    ).findings
+    breaks = findings[findings[schema.FINDING_BURDEN] == "media_break"]
+    assert len(breaks) > 100  # so the cap below is visible
+    browser = logged_in(base, "anna")
+    request = {
+        "startRow": 0,
+        "endRow": 5000,  # asks for more than one block: gets one
+        "sortModel": [{"colId": "minutes", "sort": "desc"}],
+        "filterModel": {"kind": {"filterType": "text", "type": "contains", "filter": "bruch"}},
+    }
+    state = [
+        value("findings-service", "value", "Wohngeld"),
+        value("findings-municipality", "value", OWN),
+    ]
+    body = update(
+        browser,
+        "findings-grid.getRowsResponse",
+        [value("findings-grid", "getRowsRequest", request)],
+        state,
+    )
+    rows = json.loads(body)["response"]["findings-grid"]["getRowsResponse"]["rowData"]
+    assert len(rows) == 100
+    assert {r["kind"] for r in rows} == {"Medienbruch"}
+    minutes = [r["minutes"] for r in rows]
+    assert minutes == sorted(minutes, reverse=True)
+    assert minutes[0] == breaks[schema.FINDING_MINUTES_LOST].max()
+    # the last block says where the rows end
+    last = {**request, "startRow": len(breaks) - 3, "endRow": len(breaks) + 97}
+    body = update(
+        browser,
+        "findings-grid.getRowsResponse",
+        [value("findings-grid", "getRowsRequest", last)],
+        state,
+    )
+    answer = json.loads(body)["response"]["findings-grid"]["getRowsResponse"]
+    assert len(answer["rowData"]) == 3 and answer["rowCount"] == len(breaks)

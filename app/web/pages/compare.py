@@ -96,39 +96,44 @@ def service_comparison(user: User, service: str) -> html.Div:
         on=schema.MUNICIPALITY,
         how="left",
     ).sort_values([schema.RANK, schema.MUNICIPALITY], na_position="last")
-    head = [
-        text("Rang", "Rank"),
-        text("Kommune", "Municipality"),
-        text("Fälle", "Cases"),
-        *(KPI_NAMES[k][0 if lang == "de" else 1] for k in SHOWN_KPIS),
+    # indicators down, municipalities across (best first): fits a projector with a ring's
+    # usual handful of peers, and a long indicator name wraps in its own column
+    peers = ranked.to_dict("records")
+
+    def own(r: dict) -> str:
+        return "number own" if r[schema.MUNICIPALITY] == user.municipality else "number"
+
+    def rank(r: dict) -> str:
+        if pd.isna(r[schema.RANK]):
+            return "–"
+        return f"{int(r[schema.RANK])} / {int(r[schema.RANK_PEERS])}"
+
+    head = html.Tr(
+        [html.Th(text("Kennzahl", "Indicator"), className="indicator")]
+        + [html.Th(names[r[schema.MUNICIPALITY]], className=own(r)) for r in peers]
+    )
+    lines = [
+        (text("Rang", "Rank"), [rank(r) for r in peers]),
+        (text("Fälle", "Cases"), [number(r[schema.KPI_CASES]) for r in peers]),
+        *(
+            (
+                KPI_NAMES[k][0 if lang == "de" else 1],
+                [format_kpi(k, float(r[k]), lang) for r in peers],
+            )
+            for k in SHOWN_KPIS
+        ),
     ]
-    rows = [
+    body = [
         html.Tr(
-            [
-                html.Td(
-                    "–"
-                    if pd.isna(r[schema.RANK])
-                    else f"{int(r[schema.RANK])}/{int(r[schema.RANK_PEERS])}",
-                    className="number",
-                ),
-                html.Td(
-                    names[r[schema.MUNICIPALITY]],
-                    className="own" if r[schema.MUNICIPALITY] == user.municipality else "",
-                ),
-                html.Td(number(r[schema.KPI_CASES]), className="number"),
-                *(
-                    html.Td(format_kpi(k, float(r[k]), lang), className="number")
-                    for k in SHOWN_KPIS
-                ),
-            ]
+            [html.Td(name)]
+            + [html.Td(v, className=own(r)) for v, r in zip(values, peers, strict=True)]
         )
-        for r in ranked.to_dict("records")
+        for name, values in lines
     ]
     children = [
-        html.Table(
-            [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-            className="table compare-table",
-            id="compare-table",
+        html.Div(
+            html.Table([html.Thead(head), html.Tbody(body)], className="table", id="compare-table"),
+            className="table-wrap",
         )
     ]
     if user.municipality and user.municipality in set(ranking[schema.MUNICIPALITY]):

@@ -10,6 +10,8 @@ import pandas as pd
 from dash import Input, Output, State, callback, html
 
 from analyzer import schema
+from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN
+from analyzer.medium_lexicon import MEDIUM_LABELS_DE, MEDIUM_LABELS_EN
 from app import api
 from app.web.auth import current_user
 from app.web.pages._shared import chosen_log, log_choice, no_case_data, services_of
@@ -35,6 +37,22 @@ COLUMNS = {
 BLOCK = 100
 _TEXT_OPS = {"contains": "%{}%", "equals": "{}", "startsWith": "{}%", "endsWith": "%{}"}
 _NUMBER_OPS = {"equals": "=", "greaterThan": ">", "lessThan": "<"}
+
+
+def _names(col_id: str) -> dict[str, str]:
+    """Stored code → name in the session's language, for the columns the store keeps as
+    codes (the grid shows and filters names)."""
+    de = language() == "de"
+    if col_id == "kind":
+        return BURDEN_NAMES[language()]
+    if col_id == "level":
+        return LEVEL_LABELS_DE if de else LEVEL_LABELS_EN
+    return {}
+
+
+def _medium(value) -> str:
+    names = MEDIUM_LABELS_DE if language() == "de" else MEDIUM_LABELS_EN
+    return names.get(_plain(value), _plain(value))
 
 
 def layout(**_query: str) -> html.Div:
@@ -64,24 +82,25 @@ def layout(**_query: str) -> html.Div:
 
 def _columns() -> list[dict]:
     names = [
-        (text("Fall", "Case"), "case", 150),
-        (text("Belastung", "Burden"), "kind", 170),
-        (text("Schritt", "Step"), "activity", 230),
-        (text("Einheit", "Unit"), "unit", 160),
-        (text("Ebene", "Level"), "level", 110),
-        (text("Minuten", "Minutes"), "minutes", 100),
-        (text("Beleg", "Evidence"), "evidence", 420),
+        (text("Fall", "Case"), "case", 155, 0),
+        (text("Belastung", "Burden"), "kind", 140, 1),
+        (text("Schritt", "Step"), "activity", 170, 2),
+        (text("Einheit", "Unit"), "unit", 130, 1),
+        (text("Ebene", "Level"), "level", 105, 0),
+        (text("Minuten", "Minutes"), "minutes", 110, 0),
+        (text("Beleg", "Evidence"), "evidence", 260, 3),
     ]
     return [
         {
             "headerName": title,
             "field": field,
-            "minWidth": width,
-            "flex": 1 if field == "evidence" else 0,
+            # fixed columns at their width, the others share the rest by their flex
+            **({"minWidth": width, "flex": flex} if flex else {"width": width}),
+            "tooltipField": field,  # long steps and evidence in full on hover
             "filter": "agNumberColumnFilter" if field == "minutes" else "agTextColumnFilter",
             "filterParams": {"buttons": ["reset"], "maxNumConditions": 1},
         }
-        for title, field, width in names
+        for title, field, width, flex in names
     ]
 
 
@@ -98,8 +117,8 @@ def _grid() -> dag.AgGrid:
             "rowSelection": {"mode": "singleRow", "checkboxes": False},
             "getRowId": {"function": "params.data.key"},
         },
-        style={"height": "420px"},
-        className="ag-theme-alpine",
+        # the rest of the window below the controls, never less than a few rows
+        style={"height": "max(320px, calc(100vh - 330px))"},
     )
 
 
@@ -198,15 +217,15 @@ def findings_page(
             where=f"{where} order by {', '.join(order)} limit ? offset ?",
             params=[*params, size, start],
         )
-    names = BURDEN_NAMES[language()]
+    kinds, levels = _names("kind"), _names("level")
     return [
         {
             "key": f"{start + i}:{row[schema.CASE]}",
             "case": row[schema.CASE],
-            "kind": names.get(row[schema.FINDING_BURDEN], row[schema.FINDING_BURDEN]),
+            "kind": kinds.get(row[schema.FINDING_BURDEN], row[schema.FINDING_BURDEN]),
             "activity": row[schema.ACTIVITY],
             "unit": _plain(row.get(schema.ORG_UNIT)),
-            "level": _plain(row.get(schema.LEVEL)),
+            "level": levels.get(_plain(row.get(schema.LEVEL)), _plain(row.get(schema.LEVEL))),
             "minutes": None
             if pd.isna(row[schema.FINDING_MINUTES_LOST])
             else row[schema.FINDING_MINUTES_LOST],
@@ -272,8 +291,10 @@ def case_timeline(municipality: str, service: str, case: str) -> html.Div:
                 html.Td(f"{date(t)} {t.tz_convert(schema.DEFAULT_TIMEZONE):%H:%M}"),
                 html.Td(_plain(e.get(schema.ACTIVITY))),
                 html.Td(_plain(e.get(schema.ORG_UNIT))),
-                html.Td(_plain(e.get(schema.LEVEL))),
-                html.Td(_plain(e.get(schema.MEDIUM))),
+                html.Td(
+                    _names("level").get(_plain(e.get(schema.LEVEL)), _plain(e.get(schema.LEVEL)))
+                ),
+                html.Td(_medium(e.get(schema.MEDIUM))),
                 html.Td("" if pd.isna(w) else number(w, decimals=1), className="number"),
             ]
         )

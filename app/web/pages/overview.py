@@ -99,10 +99,11 @@ def _burden(user: User) -> list:
         (text("Leistung", "Service"), ""),
         (text("Kommune", "Municipality"), ""),
         (text("Stunden je Jahr", "Hours a year"), "number"),
-        (text("€ je Jahr", "€ a year"), "number"),
-        (text("Medienbrüche", "Media breaks"), "number"),
-        (text("Mehrfacherfassungen", "Re-entries"), "number"),
-        (text("Doppelzuständigkeiten", "Duplicates"), "number"),
+        (text("Euro je Jahr", "Euros a year"), "number"),
+        # soft hyphens: long German words break inside the column, not past the page
+        (text("Medien\u00adbrüche", "Media breaks"), "number"),
+        (text("Mehrfach\u00aderfassungen", "Re-entries"), "number"),
+        (text("Doppel\u00adzuständig\u00adkeiten", "Duplicates"), "number"),
     ]
     head = html.Thead(html.Tr([html.Th(h, className=c) for h, c in headings]))
     body = html.Tbody([_burden_row(row) for row in rows.to_dict("records")])
@@ -118,7 +119,10 @@ def _burden(user: User) -> list:
             ),
             className="note",
         ),
-        html.Table([head, body], className="table", id="overview-burden"),
+        html.Div(
+            html.Table([head, body], className="table", id="overview-burden"),
+            className="table-wrap",
+        ),
         html.P(
             text("Kostentabellen: ", "Cost tables: ") + "; ".join(editions),
             className="note",

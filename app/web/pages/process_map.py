@@ -62,7 +62,9 @@ def layout(**_query: str) -> html.Div:
                 className="lead",
             ),
             html.Div([log_choice("map", user), label], className="controls-row"),
-            dcc.Loading(dcc.Graph(id="map-graph", config={"displaylogo": False})),
+            dcc.Loading(
+                dcc.Graph(id="map-graph", config={"displaylogo": False}, className="graph")
+            ),
             html.Div(id="map-cases", className="cases"),
         ],
         className="process-map",
@@ -149,12 +151,22 @@ def stored_map_figure(municipality: str, service: str, *, label: str = "frequenc
     graph = map_graph(drawn_map(pmap, overlay=overlay).shown)
     edges = [[a, b] for a, b in graph.edges]
     nodes = [[n] for n in graph.nodes]
+    low, high = -1.0, 0.0
     for trace in figure.data:
         if trace.mode == "text" and len(trace.x or ()) == len(edges):
             trace.update(customdata=edges, hoverinfo="text", hovertext=trace.text)
         elif trace.mode == "markers+text":
             trace.update(customdata=nodes)
-    figure.update_layout(font={"size": 13}, margin={"l": 10, "r": 10, "t": 70, "b": 10})
+            low, high = min(trace.y), max(trace.y)
+    # the steps fill the height: no empty band above the start (the axis would otherwise
+    # leave room for the arrow heads' tails)
+    figure.update_yaxes(range=[low - 0.6, high + 0.6])
+    # the legend in one line above the map: the map keeps the whole width
+    figure.update_layout(
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        paper_bgcolor="white",
+    )
     return figure.to_dict()
 
 
