@@ -148,7 +148,11 @@ def test_posted_callbacks_answer_only_for_the_own_municipality(
     figure = update(
         browser,
         "map-graph.figure|map-cases.children",
-        [value("map-service", "value", "Wohngeld"), value("map-label", "value", "frequency")],
+        [
+            value("map-service", "value", "Wohngeld"),
+            value("map-label", "value", "frequency"),
+            value("map-burden-only", "value", ["burden"]),
+        ],
         [value("map-municipality", "value", OTHER)],
     )
     assert OWN in figure and OTHER not in figure

@@ -140,3 +140,41 @@ def test_the_demo_analyses_logs_without_results(tmp_path: Path) -> None:
     assert names == ["admin", "musterdorf"]
     runs = api.stored_results(path, tables=()).runs
     assert sorted(r.municipality for r in runs) == ["Adorf", "Musterdorf"]
+
+
+def test_the_burden_only_map_keeps_burdened_paths_and_steps() -> None:
+    from analyzer.process_map import BurdenOverlay, ProcessMap
+    from app.web.pages._map_views import burdened_map
+
+    src, dst, freq, act = (
+        schema.MAP_SOURCE,
+        schema.MAP_TARGET,
+        schema.MAP_FREQUENCY,
+        schema.ACTIVITY,
+    )
+    edges = pd.DataFrame({src: ["A", "B", "C", "D"], dst: ["B", "C", "D", "E"], freq: [5, 4, 3, 2]})
+    steps = pd.DataFrame({act: list("ABCDE"), freq: [5, 5, 4, 3, 2]})
+    pmap = ProcessMap(
+        edges,
+        steps,
+        pd.DataFrame({act: ["A"], schema.MAP_CASES: [5]}),
+        pd.DataFrame({act: ["E"], schema.MAP_CASES: [2]}),
+        cases=5,
+        events=19,
+    )
+    overlay = BurdenOverlay(
+        # a media break on A -> B; rework at C and D; a hand-over at E is not marked on maps
+        pd.DataFrame({src: ["A"], dst: ["B"], schema.FINDING_BURDEN: ["media_break"], freq: [2]}),
+        pd.DataFrame(
+            {
+                act: ["C", "D", "E"],
+                schema.FINDING_BURDEN: ["rework", "rework", "handover"],
+                freq: [1, 1, 1],
+            }
+        ),
+    )
+    shown = burdened_map(pmap, overlay)
+    assert list(zip(shown.edges[src], shown.edges[dst], strict=True)) == [("A", "B"), ("C", "D")]
+    assert shown.activities[act].tolist() == ["A", "B", "C", "D"]
+    assert shown.start[act].tolist() == ["A"] and shown.end.empty
+    assert pmap.edges.shape == (4, 3)  # the stored map itself is left as it was

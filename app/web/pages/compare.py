@@ -152,5 +152,10 @@ def _best_practice(
     sentences = explained.summary_de if language() == "de" else explained.summary_en
     said = " ".join(sentences)
     if explained.best:
-        said = said.replace(explained.best, names[explained.best])
+        best = names[explained.best]
+        said = text(
+            f"Am besten in der Vergleichsgruppe ist {best}. Wo {municipality} am weitesten "
+            "zurückliegt: ",
+            f"The best of the peer group is {best}. Where {municipality} lags furthest: ",
+        ) + said.replace(explained.best, best)
     return html.P(said, className="best-practice", id="compare-best")

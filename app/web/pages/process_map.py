@@ -5,14 +5,13 @@ step or edge."""
 from __future__ import annotations
 
 import dash
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from analyzer import schema
-from analyzer.process_map import BurdenOverlay, ProcessMap
 from app import api
 from app.api.results import CASE_END, CASE_EVENTS, CASE_FINDINGS, CASE_START
 from app.web.auth import current_user
+from app.web.pages._map_views import burdened_map, stored_map
 from app.web.pages._shared import chosen_log, log_choice, no_case_data, services_of
 from app.web.settings import workspace_path
 from app.web.texts import date, language, number, text
@@ -49,6 +48,13 @@ def layout(**_query: str) -> html.Div:
         inline=True,
         className="switch",
     )
+    only = dcc.Checklist(
+        [{"label": text("nur Schritte mit Belastung", "burdened steps only"), "value": "burden"}],
+        [],
+        id="map-burden-only",
+        inline=True,
+        className="switch",
+    )
     return html.Div(
         [
             head,
@@ -61,7 +67,7 @@ def layout(**_query: str) -> html.Div:
                 ),
                 className="lead",
             ),
-            html.Div([log_choice("map", user), label], className="controls-row"),
+            html.Div([log_choice("map", user), label, only], className="controls-row"),
             dcc.Loading(
                 dcc.Graph(id="map-graph", config={"displaylogo": False}, className="graph")
             ),
@@ -86,13 +92,15 @@ def map_services(municipality: str | None):
     Output("map-cases", "children"),
     Input("map-service", "value"),
     Input("map-label", "value"),
+    Input("map-burden-only", "value"),
     State("map-municipality", "value"),
 )
-def map_figure(service: str | None, label: str, municipality: str | None):
+def map_figure(service: str | None, label: str, only: list | None, municipality: str | None):
     municipality, service = chosen_log(current_user(), municipality, service)
     if not municipality:
         return {}, None
-    return stored_map_figure(municipality, service, label=label), None
+    figure = stored_map_figure(municipality, service, label=label, burden_only=bool(only))
+    return figure, None
 
 
 @callback(
@@ -111,41 +119,22 @@ def map_cases(click: dict | None, service: str | None, municipality: str | None)
     return cases_list(municipality, service, [str(c) for c in clicked])
 
 
-def stored_map(municipality: str, service: str) -> tuple[ProcessMap, BurdenOverlay]:
-    """The stored map and burden overlay of one log."""
-    kinds = ("map_edges", "map_activities", "map_start", "map_end", "burden_edges")
-    stored = api.stored_results(
-        workspace_path(),
-        municipality=municipality,
-        service=service,
-        tables=(*kinds, "burden_nodes", "cases"),
-    )
-
-    def plain(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.drop(columns=[k for k in _KEYS if k in frame.columns]).reset_index(drop=True)
-
-    pmap = ProcessMap(
-        edges=plain(stored.map_edges),
-        activities=plain(stored.map_activities),
-        start=plain(stored.map_start),
-        end=plain(stored.map_end),
-        cases=len(stored.cases),
-        events=int(stored.map_activities[schema.MAP_FREQUENCY].sum()),
-    )
-    return pmap, BurdenOverlay(plain(stored.burden_edges), plain(stored.burden_nodes))
-
-
-def stored_map_figure(municipality: str, service: str, *, label: str = "frequency") -> dict:
+def stored_map_figure(
+    municipality: str, service: str, *, label: str = "frequency", burden_only: bool = False
+) -> dict:
     """The figure of :func:`reports.process_map_figure.process_map_figure`, its edge labels
     and steps made clickable: each carries (source, target) or (step,) as custom data."""
     pmap, overlay = stored_map(municipality, service)
+    if burden_only:
+        pmap = burdened_map(pmap, overlay)
     lang = language()
     figure = process_map_figure(
         pmap,
         overlay=overlay,
         label="median_wait" if label == "median_wait" else "frequency",
         language=lang,
-        title=f"{service} – {municipality}",
+        title=f"{service} – {municipality}"
+        + (text(" (nur Belastungen)", " (burden only)") if burden_only else ""),
     )
     # the same graph the figure drew, so its edges and nodes come in the figure's order
     graph = map_graph(drawn_map(pmap, overlay=overlay).shown)
