@@ -97,6 +97,20 @@ def value(component: str, prop: str, given) -> dict:
     return {"id": component, "property": prop, "value": given}
 
 
+def first_findings(browser: Browser, *, municipality: str) -> str:
+    """The grid's first block of Wohngeld findings, ``municipality`` sent as the choice."""
+    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    return update(
+        browser,
+        "findings-grid.getRowsResponse",
+        [value("findings-grid", "getRowsRequest", request)],
+        [
+            value("findings-service", "value", "Wohngeld"),
+            value("findings-municipality", "value", municipality),
+        ],
+    )
+
+
 def ids_in(body: str, ids: set[str]) -> set[str]:
     return {i for i in re.findall(r"[A-Z]{2,4}-[A-Z]{2}-\d+", body) if i in ids}
 
@@ -124,16 +138,7 @@ def test_posted_callbacks_answer_only_for_the_own_municipality(
     steps = api.stored_results(workspace, municipality=OTHER, tables=("map_activities",))
     browser = logged_in(base, "anna")
     other_case = sorted(case_ids[OTHER])[0]
-    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
-    rows = update(
-        browser,
-        "findings-grid.getRowsResponse",
-        [value("findings-grid", "getRowsRequest", request)],
-        [
-            value("findings-service", "value", "Wohngeld"),
-            value("findings-municipality", "value", OTHER),
-        ],
-    )
+    rows = first_findings(browser, municipality=OTHER)
     assert ids_in(rows, case_ids[OWN]) and not ids_in(rows, case_ids[OTHER])
     timeline = update(
         browser,
@@ -180,16 +185,7 @@ def test_posted_callbacks_answer_only_for_the_own_municipality(
 
 def test_the_administrator_chooses_any_municipality(base: str, case_ids) -> None:
     browser = logged_in(base, "chef")
-    request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
-    rows = update(
-        browser,
-        "findings-grid.getRowsResponse",
-        [value("findings-grid", "getRowsRequest", request)],
-        [
-            value("findings-service", "value", "Wohngeld"),
-            value("findings-municipality", "value", OTHER),
-        ],
-    )
+    rows = first_findings(browser, municipality=OTHER)
     assert ids_in(rows, case_ids[OTHER]) and not ids_in(rows, case_ids[OWN])
 
 

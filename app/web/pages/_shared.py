@@ -108,6 +108,14 @@ def peers_named() -> bool:
     return row is not None and row[0] == "named"
 
 
+def table(headings: list, rows: list, *, id: str) -> html.Table:
+    """A table of the pages' style: ``headings`` are texts or (text, class) pairs, ``rows``
+    the ``html.Tr`` of the body."""
+    pairs = [h if isinstance(h, tuple) else (h, "") for h in headings]
+    head = html.Thead(html.Tr([html.Th(h, className=c) for h, c in pairs]))
+    return html.Table([head, html.Tbody(rows)], className="table", id=id)
+
+
 def no_case_data() -> html.P:
     return html.P(
         text(

@@ -14,7 +14,7 @@ from analyzer.detectors.levels import LEVEL_LABELS_DE, LEVEL_LABELS_EN
 from analyzer.medium_lexicon import MEDIUM_LABELS_DE, MEDIUM_LABELS_EN
 from app import api
 from app.web.auth import current_user
-from app.web.pages._shared import chosen_log, log_choice, no_case_data, services_of
+from app.web.pages._shared import chosen_log, log_choice, no_case_data, services_of, table
 from app.web.settings import read_workspace, workspace_path
 from app.web.texts import date, language, number, text
 from connectors import results_store as store
@@ -311,10 +311,6 @@ def case_timeline(municipality: str, service: str, case: str) -> html.Div:
     return html.Div(
         [
             html.H2(text(f"Fall {case}", f"Case {case}"), className="section"),
-            html.Table(
-                [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                className="table",
-                id="findings-case-table",
-            ),
+            table(head, rows, id="findings-case-table"),
         ]
     )

@@ -10,6 +10,7 @@ from dash import html
 from analyzer import schema
 from app import api
 from app.web.auth import current_user
+from app.web.pages._shared import table
 from app.web.settings import app_settings, workspace_path
 from app.web.tenancy import (
     EUROS_PER_YEAR,
@@ -105,8 +106,7 @@ def _burden(user: User) -> list:
         (text("Mehrfach\u00aderfassungen", "Re-entries"), "number"),
         (text("Doppel\u00adzuständig\u00adkeiten", "Duplicates"), "number"),
     ]
-    head = html.Thead(html.Tr([html.Th(h, className=c) for h, c in headings]))
-    body = html.Tbody([_burden_row(row) for row in rows.to_dict("records")])
+    body = [_burden_row(row) for row in rows.to_dict("records")]
     editions = sorted({r.settings.get("cost_edition") or "–" for r in stored.runs})
     return [
         html.H2(text("Aufwand durch Belastungen", "Cost of the burdens"), className="section"),
@@ -120,7 +120,7 @@ def _burden(user: User) -> list:
             className="note",
         ),
         html.Div(
-            html.Table([head, body], className="table", id="overview-burden"),
+            table(headings, body, id="overview-burden"),
             className="table-wrap",
         ),
         html.P(
@@ -132,14 +132,6 @@ def _burden(user: User) -> list:
 
 
 def _burden_row(row: dict) -> html.Tr:
-    named = not pd.isna(row[schema.MUNICIPALITY])
-    count = row[MUNICIPALITIES]
-    municipality = (
-        row[schema.MUNICIPALITY]
-        if named
-        else text(f"andere Kommunen ({count})", f"other municipalities ({count})")
-    )
-
     def shown(value: float) -> str:
         return "–" if pd.isna(value) else number(value)
 
@@ -147,7 +139,7 @@ def _burden_row(row: dict) -> html.Tr:
     return html.Tr(
         [
             html.Td(row[schema.SERVICE]),
-            html.Td(municipality, className="" if named else "aggregate"),
+            _municipality_cell(row),
             *(html.Td(shown(v), className="number") for v in values),
         ]
     )
@@ -201,27 +193,29 @@ def _table(rows: pd.DataFrame) -> html.Table:
         (text("Tätigkeiten", "Activities"), "number"),
         (text("Zeitraum", "Period"), ""),
     ]
-    head = html.Thead(html.Tr([html.Th(h, className=c) for h, c in headings]))
-    body = html.Tbody([_row(row) for row in rows.to_dict("records")])
-    return html.Table([head, body], className="table", id="overview-table")
+    return table(headings, [_row(row) for row in rows.to_dict("records")], id="overview-table")
 
 
 def _row(row: dict) -> html.Tr:
     """One log, or the aggregate of the other municipalities of a service."""
-    count = row[MUNICIPALITIES]
-    named = not pd.isna(row[schema.MUNICIPALITY])
-    municipality = (
-        row[schema.MUNICIPALITY]
-        if named
-        else text(f"andere Kommunen ({count})", f"other municipalities ({count})")
-    )
     activities = row["activities"]
     cells = [
         html.Td(row[schema.SERVICE]),
-        html.Td(municipality, className="" if named else "aggregate"),
+        _municipality_cell(row),
         html.Td(number(row["cases"]), className="number"),
         html.Td(number(row["events"]), className="number"),
         html.Td("–" if pd.isna(activities) else number(activities), className="number"),
         html.Td(f"{date(row['first'])} – {date(row['last'])}"),
     ]
     return html.Tr(cells)
+
+
+def _municipality_cell(row: dict) -> html.Td:
+    """A log's municipality, or the aggregate of the others with how many it stands for."""
+    if not pd.isna(row[schema.MUNICIPALITY]):
+        return html.Td(row[schema.MUNICIPALITY])
+    count = row[MUNICIPALITIES]
+    return html.Td(
+        text(f"andere Kommunen ({count})", f"other municipalities ({count})"),
+        className="aggregate",
+    )

@@ -12,7 +12,7 @@ from app import api
 from app.api.results import CASE_END, CASE_EVENTS, CASE_FINDINGS, CASE_START
 from app.web.auth import current_user
 from app.web.pages._map_views import burdened_map, stored_map
-from app.web.pages._shared import chosen_log, log_choice, no_case_data, services_of
+from app.web.pages._shared import chosen_log, log_choice, no_case_data, services_of, table
 from app.web.settings import workspace_path
 from app.web.texts import date, language, number, text
 from connectors.users import Role
@@ -215,10 +215,6 @@ def cases_list(municipality: str, service: str, clicked: list[str]) -> html.Div:
                 text(f"{number(len(found))} Fälle: {what}", f"{number(len(found))} cases: {what}"),
                 className="section",
             ),
-            html.Table(
-                [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                className="table",
-                id="map-cases-table",
-            ),
+            table(head, rows, id="map-cases-table"),
         ]
     )
