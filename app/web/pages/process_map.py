@@ -67,7 +67,10 @@ def layout(**_query: str) -> html.Div:
                 ),
                 className="lead",
             ),
-            html.Div([log_choice("map", user), label, only], className="controls-row"),
+            html.Div(
+                [log_choice("map", user), html.Div([label, only], className="switches")],
+                className="controls-row",
+            ),
             dcc.Loading(
                 dcc.Graph(id="map-graph", config={"displaylogo": False}, className="graph")
             ),
