@@ -8,9 +8,11 @@ where they happened, never as a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
@@ -108,3 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
+
+
+def run() -> NoReturn:
+    """The console script and ``python -m app``: :func:`main`, then leave the process at
+    once with its exit code. The work is done and every file and database is closed by
+    then; skipping the interpreter's teardown avoids a native library's thread being torn
+    down out of order, which now and then aborts the process at exit ("terminate called
+    without an active exception", exit -6; cf. pola-rs/polars#24169) after a command that
+    succeeded."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head) is no error
+            stream.flush()
+    os._exit(code)
