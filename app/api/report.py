@@ -1,4 +1,4 @@
-"""A municipality's report as a document (``amtsweg report``): HTML or PDF.
+"""A municipality's report as a document (``amtsweg report``): HTML, PDF, Excel, PowerPoint.
 
     >>> from app import api
     >>> api.report("export.csv", out="bericht.pdf")                       # one log in the file
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
@@ -28,16 +29,85 @@ from analyzer import engine, schema, steps
 from analyzer.problems import InputError, Problem, error
 from reports.content import ReportContent, Sources, example_cases, report_content
 
-#: Suffix of the output file → the function that renders a report's contents as bytes.
-FORMATS: dict[str, Callable[[ReportContent], bytes]] = {}
+
+@dataclass(frozen=True)
+class ReportData:
+    """What a format lays out: the report's contents and the result tables they come from
+    (:func:`~app.api.results.results_of_log`'s kinds: findings, costs, burden_costs, kpis,
+    cases, ...), so a workbook or a deck shows the same numbers as the document."""
+
+    content: ReportContent
+    tables: Mapping[str, pd.DataFrame]
+
+
+#: Suffix of the output file → the function that renders a report as bytes.
+FORMATS: dict[str, Callable[[ReportData], bytes]] = {}
 
 
 def _register_formats() -> None:
     from reports.html import html_report
     from reports.pdf import pdf_report
 
-    FORMATS.setdefault(".html", html_report)
-    FORMATS.setdefault(".pdf", pdf_report)
+    FORMATS.setdefault(".html", lambda data: html_report(data.content))
+    FORMATS.setdefault(".pdf", lambda data: pdf_report(data.content))
+    FORMATS.setdefault(".xlsx", _workbook)
+    FORMATS.setdefault(".pptx", _deck)
+
+
+def _provenance_rows(data: ReportData) -> list[tuple[str, str]]:
+    """(item, value) rows of where the numbers come from, in the report's language."""
+    de = data.content.language == "de"
+    p, title = data.content.provenance, data.content.title
+    rows = [
+        ("Kommune" if de else "municipality", title.municipality),
+        ("Leistung" if de else "service", title.service),
+        ("Zeitraum" if de else "period", title.period),
+        ("Stand" if de else "date", title.date),
+        ("Amtsweg-Version" if de else "Amtsweg version", p.version),
+    ]
+    rows += [(("Eingabe" if de else "input") + f" {name}", sha) for name, sha in p.inputs]
+    rows += [(("Zuordnung" if de else "mapping") + f" {name}", sha) for name, sha in p.mappings]
+    rows += [("Hinweis" if de else "note", text) for text in p.limits]
+    return rows
+
+
+def _workbook(data: ReportData) -> bytes:
+    from analyzer.findings_summary import findings_by_detector
+    from reports.workbook import report_workbook
+
+    t, title = data.tables, data.content.title
+    cases = pd.DataFrame(
+        {
+            schema.MUNICIPALITY: [title.municipality],
+            schema.SERVICE: [title.service],
+            "cases": [len(t["cases"])],
+        }
+    )
+    return report_workbook(
+        summary=findings_by_detector(t["findings"], cases),
+        findings=t["findings"],
+        costs=t.get("costs"),
+        burden_costs=t.get("burden_costs"),
+        kpis=t.get("kpis"),
+        provenance=_provenance_rows(data),
+        language=data.content.language,
+    )
+
+
+def _deck(data: ReportData) -> bytes:
+    from reports.slides import steering_deck
+
+    title = data.content.title
+    return steering_deck(
+        municipality=title.municipality,
+        service=title.service,
+        burden_costs=data.tables["burden_costs"],
+        period=title.period,
+        date=title.date,
+        kpis=data.tables.get("kpis"),
+        method=[f"{item}: {value}" for item, value in _provenance_rows(data)[4:]],
+        language=data.content.language,
+    )
 
 
 def report(
@@ -71,7 +141,7 @@ def report(
             file=str(target),
             value=target.suffix,
         )
-    content = report_of(
+    data = report_data(
         source,
         workspace=workspace,
         municipality=municipality,
@@ -81,13 +151,22 @@ def report(
         language=language,
         date=date,
     )
-    data = render(content)
+    rendered = render(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target.write_bytes(rendered)
     return target
 
 
 def report_of(
+    source: str | Path | None = None,
+    **options: Any,
+) -> ReportContent:
+    """The contents of the report of one log, as :func:`report` writes them (the options
+    of :func:`report_data`)."""
+    return report_data(source, **options).content
+
+
+def report_data(
     source: str | Path | None = None,
     *,
     workspace: str | Path | None = None,
@@ -97,8 +176,8 @@ def report_of(
     mapping: str | Path | None = None,
     language: Literal["de", "en"] = "de",
     date: dt.date | None = None,
-) -> ReportContent:
-    """The contents of the report of one log, as :func:`report` writes them."""
+) -> ReportData:
+    """The contents of the report of one log and its result tables (:class:`ReportData`)."""
     from app.api.results import CASE_END, CASE_START, results_of_log
     from connectors.cost_settings import default_cost_settings, read_cost_settings
 
@@ -115,7 +194,7 @@ def report_of(
         nw.from_native(part).filter(nw.col(schema.CASE).is_in(chosen)).drop(steps.SEQUENCE)
     )
     by_level, by_step = _costs_by_level_and_step(part, settings, tables["costs"])
-    return report_content(
+    content = report_content(
         findings=findings,
         cases=len(cases),
         period=(
@@ -136,6 +215,7 @@ def report_of(
         date=date or dt.date.today(),
         language=language,
     )
+    return ReportData(content=content, tables=tables)
 
 
 def _one_log(

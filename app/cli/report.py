@@ -15,7 +15,11 @@ def report_command(
         None, help="Datei oder Ordner / file or folder (sonst Arbeitsbereich / else workspace)"
     ),
     out: Path = typer.Option(
-        ..., "--out", "-o", help="Bericht / report: .html (offline lesbar / offline) oder .pdf"
+        ...,
+        "--out",
+        "-o",
+        help="Bericht / report: .html (offline lesbar / offline), .pdf, .xlsx (Tabellen / "
+        "tables) oder / or .pptx (Folien für den Lenkungskreis / steering-committee slides)",
     ),
     workspace: Path = typer.Option(Path(DEFAULT_WORKSPACE), "--workspace", "-w"),
     municipality: str | None = typer.Option(None, "--municipality", "-m"),
