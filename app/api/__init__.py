@@ -22,6 +22,7 @@ from app.api.logs import (
     overview,
     overview_of_frame,
     read_log,
+    workspace_attributes,
 )
 from app.api.report import report, report_of
 from app.api.results import (
@@ -54,4 +55,5 @@ __all__ = [
     "report",
     "report_of",
     "stored_results",
+    "workspace_attributes",
 ]

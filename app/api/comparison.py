@@ -12,7 +12,7 @@ import pandas as pd
 from analyzer import engine, schema, steps
 from analyzer.detectors.base import concat_findings
 from analyzer.problems import Problem, error
-from app.api.logs import LogFiles, logs_in, logs_of, read_log
+from app.api.logs import LogFiles, logs_in, logs_of, read_log, segments_of
 from connectors.workspace import DEFAULT_WORKSPACE, Workspace
 
 
@@ -56,6 +56,8 @@ def compare(
     findings: pd.DataFrame | None = None,
     top: int = 3,
     in_memory_limit: int = 2_000_000,
+    by: str | None = None,
+    where: Mapping[str, str] | None = None,
     progress: Callable[..., Any] | None = None,
 ) -> Comparison:
     """Compare municipalities: KPIs per 1,000 cases, cost per case, rankings within peer
@@ -72,7 +74,9 @@ def compare(
     groups; ``findings``: the detectors' findings if already computed (else they are).
     ``in_memory_limit``: a workspace log with at most this many events is read into memory
     for the comparison (:func:`analyzer.steps.prepare`); larger logs are compared inside the
-    workspace database.
+    workspace database. ``by``: segments by a case attribute compared like municipalities
+    ("Musterdorf · vereinfacht"); ``where``: only the cases with these attribute values
+    (:func:`analyzer.segments.segmented`; segmented logs are read into memory).
     """
     from analyzer import comparison, harmonisation
     from analyzer.detectors import NOTES, run_detectors
@@ -93,6 +97,14 @@ def compare(
     parts, ws = _compare_parts(
         found_files, workspace=workspace, mappings=mappings or {}, service=service, notes=notes
     )
+    if by is not None or where:
+        parts = [
+            _Part(m, s, events, part.source)
+            for part in parts
+            for (m, s), events in segments_of(
+                [((part.municipality, part.service), part.events)], by=by, where=where
+            )
+        ]
     try:
         for i, part in enumerate(parts):
             # once per log: detectors, harmonisation and KPIs share the case order

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -243,3 +243,33 @@ def import_history(*, workspace: str | Path = DEFAULT_WORKSPACE) -> pd.DataFrame
 
 def given(options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if v is not None}
+
+
+def segments_of(
+    parts: Sequence[tuple[tuple[str, str], Any]],
+    *,
+    by: str | None,
+    where: Mapping[str, str] | None,
+) -> list[tuple[tuple[str, str], Any]]:
+    """Each log of ``parts`` split into its segments (:func:`analyzer.segments.segmented`:
+    the cases of ``where``, one log per value of ``by``), each a log of its own; a log
+    with no case left is left out."""
+    from analyzer.segments import segmented
+
+    out: list[tuple[tuple[str, str], Any]] = []
+    for _key, events in parts:
+        chosen = segmented(events, by=by, where=where)
+        if chosen.height:
+            out += logs_of(chosen)
+    return out
+
+
+def workspace_attributes(
+    *, workspace: str | Path = DEFAULT_WORKSPACE
+) -> dict[tuple[str, str], list[str]]:
+    """Per log of ``workspace``, its own attributes beyond the canonical columns (what
+    ``--by`` and ``--where`` can name: :func:`analyzer.segments.extra_attributes`)."""
+    from analyzer.segments import extra_attributes
+
+    with Workspace(workspace, read_only=True) as ws:
+        return {(m, s): extra_attributes(events.columns) for m, s, events in ws.partitions()}

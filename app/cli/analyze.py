@@ -11,6 +11,7 @@ from rich.table import Table
 from analyzer import findings_summary as fs
 from analyzer import schema
 from app.cli.output import (
+    attribute_values,
     detector_name,
     language,
     number,
@@ -57,6 +58,18 @@ def analyze_command(
         "des Antragstellers beginnt / periods file: steps that start a statutory period or "
         "the applicant's turn (docs/examples/road_traffic_fines.periods.toml)",
     ),
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        help="je Wert dieses Fall-Attributs getrennt / one log per value of this case "
+        "attribute (amtsweg info lists them), e.g. --by Verfahrensart",
+    ),
+    where: list[str] = typer.Option(
+        None,
+        "--where",
+        help="nur Fälle mit ATTRIBUT=WERT (mehrfach möglich) / only cases with "
+        "ATTRIBUTE=VALUE (repeatable)",
+    ),
     top: int = typer.Option(
         10, "--top", help="so viele teuerste Belastungen zeigen / costliest burdens to show"
     ),
@@ -91,6 +104,8 @@ def analyze_command(
             mapping=mapping,
             maps=map_file is not None,
             bpmn=bpmn_file is not None,
+            by=by,
+            where=attribute_values(where),
             progress=advance,
         )
     warn(list(result.notes))

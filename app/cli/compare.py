@@ -18,7 +18,16 @@ from rich.table import Table
 from analyzer import schema
 from analyzer.comparison import KPI_NAMES, format_kpi
 from analyzer.problems import error
-from app.cli.output import language, number, progress, quiet, say, show_table, warn
+from app.cli.output import (
+    attribute_values,
+    language,
+    number,
+    progress,
+    quiet,
+    say,
+    show_table,
+    warn,
+)
 from connectors.workspace import DEFAULT_WORKSPACE
 
 # pm4py (fitness against the reference process) would draw its own progress bar per log.
@@ -75,6 +84,18 @@ def compare_command(
         "-o",
         help="Ergebnis / results: .csv oder .xlsx, Überschriften in --lang / headings in --lang",
     ),
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        help="je Wert dieses Fall-Attributs getrennt / one log per value of this case "
+        "attribute (amtsweg info lists them), e.g. --by Verfahrensart",
+    ),
+    where: list[str] = typer.Option(
+        None,
+        "--where",
+        help="nur Fälle mit ATTRIBUT=WERT (mehrfach möglich) / only cases with "
+        "ATTRIBUTE=VALUE (repeatable)",
+    ),
     top: int = typer.Option(3, "--top", help="so viele Unterschiede je Art / differences"),
 ) -> None:
     """Kommunen vergleichen: Kennzahlen, Kosten je Fall, Rangfolge, was die Besten anders
@@ -107,6 +128,8 @@ def compare_command(
             sizes=sizes,
             proposal_dir=(out.parent if out is not None else Path.cwd()),
             top=top,
+            by=by,
+            where=attribute_values(where),
             progress=advance,
         )
     warn(list(result.notes))

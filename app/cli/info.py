@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from analyzer import schema
-from app.cli.output import language, number, quiet, say_mappings, show_table, warn
+from analyzer.segments import extra_attributes
+from app.cli.output import language, number, quiet, say, say_mappings, show_table, warn
 from connectors.workspace import DEFAULT_WORKSPACE
 
 
@@ -44,16 +45,30 @@ def info_command(
         warn(list(log.problems))
         overview, coverage = api.overview_of_frame(log.frame)
         imports = None
+        attributes = {(): extra_attributes(log.frame.columns)}
     else:
         overview, coverage = api.overview(workspace=workspace)
         imports = api.import_history(workspace=workspace)
+        attributes = api.workspace_attributes(workspace=workspace)
     if quiet():
         return
     keys = sum(c in overview.columns for c in (schema.MUNICIPALITY, schema.SERVICE))
     show_table(overview_table(overview), keep=keys)
     show_table(coverage_table(coverage), keep=keys)
+    say_attributes(attributes)
     if imports is not None and len(imports):
         show_table(imports_table(imports), keep=2)
+
+
+def say_attributes(attributes: dict[tuple, list[str]]) -> None:
+    """One line per log: its own attributes, which --by and --where can name."""
+    for key, names in attributes.items():
+        log = f"{' / '.join(key)}: " if key else ""
+        listed = ", ".join(names) if names else "–"
+        say(
+            f"{log}weitere Attribute (für --by / --where): {listed}",
+            f"{log}further attributes (for --by / --where): {listed}",
+        )
 
 
 def overview_table(overview: pd.DataFrame) -> Table:

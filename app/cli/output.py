@@ -230,3 +230,22 @@ def _fix_widths(table: Table, sizes: list[tuple[int, int]], *, width: int) -> No
         column.width = w
         column.min_width = w
         column.overflow = "fold"
+
+
+def attribute_values(items: list[str] | None) -> dict[str, str]:
+    """``--where ATTRIBUTE=VALUE`` options as a mapping; a term without "=" is refused."""
+    from analyzer.problems import error
+
+    values: dict[str, str] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise error(
+                "cli.where",
+                f"--where „{item}“: bitte als ATTRIBUT=WERT angeben, z. B. "
+                "--where Verfahren=vereinfacht",
+                f"--where '{item}': give it as ATTRIBUTE=VALUE, e.g. --where procedure=simplified",
+                value=item,
+            )
+        values[name.strip()] = value.strip()
+    return values
