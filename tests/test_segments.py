@@ -87,3 +87,19 @@ def test_where_without_a_value_is_refused_in_plain_words(tmp_path: Path) -> None
     )
     assert done.returncode == 2
     assert "ATTRIBUT=WERT" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_compare_counts_cases_without_the_named_end_as_open(tmp_path: Path) -> None:
+    path = tmp_path / "log.parquet"
+    LOG.with_columns(
+        pl.when(pl.col(schema.CASE) == "a")
+        .then(pl.lit("Bescheid"))
+        .otherwise(pl.col(schema.ACTIVITY))
+        .alias(schema.ACTIVITY)
+    ).write_parquet(path)
+    # a ends with "Bescheid" (closed); b and c end with "Prüfung": open when only the
+    # notice closes a case, and left out of the throughput time
+    compared = api.compare([path], end_activities=["Bescheid"], proposal_dir=tmp_path)
+    row = compared.kpis.iloc[0]
+    assert row[schema.KPI_OPEN_CASES] == 2
+    assert row[schema.KPI_THROUGHPUT_MEDIAN_DAYS] == pytest.approx(1 / 24)  # a: 09:00-10:00

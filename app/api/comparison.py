@@ -58,6 +58,7 @@ def compare(
     in_memory_limit: int = 2_000_000,
     by: str | None = None,
     where: Mapping[str, str] | None = None,
+    end_activities: Sequence[str] = (),
     progress: Callable[..., Any] | None = None,
 ) -> Comparison:
     """Compare municipalities: KPIs per 1,000 cases, cost per case, rankings within peer
@@ -77,6 +78,8 @@ def compare(
     workspace database. ``by``: segments by a case attribute compared like municipalities
     ("Musterdorf · vereinfacht"); ``where``: only the cases with these attribute values
     (:func:`analyzer.segments.segmented`; segmented logs are read into memory).
+    ``end_activities``: the activities (steps, where harmonised) that close a case; a case
+    ending otherwise is open and left out of the throughput times (else the 5 % rule).
     """
     from analyzer import comparison, harmonisation
     from analyzer.detectors import NOTES, run_detectors
@@ -142,7 +145,9 @@ def compare(
                 behaviours[(m, s)] = comparison.behaviour(
                     priced.events, activity_column=priced.column
                 )
-            kpi_rows.append(log_kpis(priced, findings=found, settings=settings))
+            kpi_rows.append(
+                log_kpis(priced, findings=found, settings=settings, end_activities=end_activities)
+            )
             if progress is not None:
                 progress(i + 1, len(parts))
     finally:
@@ -205,9 +210,17 @@ def priced_log(events: Any, *, settings: Any, catalogue: Any, mapping: Any) -> P
     )
 
 
-def log_kpis(priced: PricedLog, *, findings: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def log_kpis(
+    priced: PricedLog,
+    *,
+    findings: pd.DataFrame,
+    settings: Any,
+    end_activities: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """The KPI row of one log (:func:`analyzer.comparison.kpi_table`); variants of
-    unharmonised labels do not compare between municipalities, so they are left empty."""
+    unharmonised labels do not compare between municipalities, so they are left empty.
+    ``end_activities``: what closes a case (labels, or steps where harmonised); else an
+    activity that ends at least 5 % of the cases (:mod:`analyzer.throughput`)."""
     from analyzer import comparison
 
     table = comparison.kpi_table(
@@ -218,6 +231,7 @@ def log_kpis(priced: PricedLog, *, findings: pd.DataFrame, settings: Any) -> pd.
         defaults=settings.defaults,
         catalogue=priced.catalogue,
         activity_column=priced.column,
+        end_activities=list(end_activities) if end_activities else None,
     )
     if not priced.harmonised:
         table[[schema.KPI_VARIANTS, schema.KPI_VARIANTS_PER_1000]] = float("nan")

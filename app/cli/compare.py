@@ -84,6 +84,13 @@ def compare_command(
         "-o",
         help="Ergebnis / results: .csv oder .xlsx, Überschriften in --lang / headings in --lang",
     ),
+    end: list[str] = typer.Option(
+        None,
+        "--end",
+        help="Tätigkeit (mit Schritt-Zuordnung: Schritt), die einen Fall abschließt; mehrfach "
+        "möglich; andere Fälle gelten als offen und zählen nicht zur Durchlaufzeit / activity "
+        "(step) that closes a case; others are open and left out of throughput times",
+    ),
     by: str | None = typer.Option(
         None,
         "--by",
@@ -130,6 +137,7 @@ def compare_command(
             top=top,
             by=by,
             where=attribute_values(where),
+            end_activities=tuple(end or ()),
             progress=advance,
         )
     warn(list(result.notes))
