@@ -139,8 +139,9 @@ def analyze_command(
     waits = waits_table(result.findings, result.cases)
     if waits is not None:
         show_table(waits)
-    if top > 0 and len(result.findings):
-        show_table(patterns_table(fs.costliest_patterns(result.findings, n=top)))
+    patterns = fs.costliest_patterns(result.findings, n=top) if top > 0 else None
+    if patterns is not None and len(patterns):  # idle time alone is nobody's work: no table
+        show_table(patterns_table(patterns))
 
 
 def summary_table(summary: pd.DataFrame, *, title: str = "") -> Table:
