@@ -9,6 +9,7 @@ of different size compare fairly.
 from __future__ import annotations
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from analyzer import engine, schema
@@ -55,10 +56,11 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
     idle = findings[schema.FINDING_BURDEN].astype(str).isin([str(b) for b in IDLE_TIME_BURDENS])
     minutes = findings[schema.FINDING_MINUTES_LOST].astype("float64")
     # one burden instance, one price: a finding another detector prices adds no minutes
-    priced = _priced_here(findings)
+    owners = _owners(findings)
     split = findings.assign(
-        __work=minutes.where(~idle & priced, 0.0),
+        __work=minutes.where(~idle & owners.isna(), 0.0),
         __idle=minutes.where(idle, 0.0) / MINUTES_PER_DAY,
+        __owner=owners,
     )
     group = [*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN]
     counted = (
@@ -69,11 +71,12 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
                 CASES_AFFECTED: (schema.CASE, "nunique"),
                 MINUTES_LOST: ("__work", "sum"),
                 IDLE_DAYS: ("__idle", "sum"),
+                PRICED_ELSEWHERE: ("__owner", "count"),
+                PRICED_AS: ("__owner", "min"),
             }
         )
         .reset_index()
     )
-    counted = counted.merge(_priced_elsewhere(findings, keys), on=group, how="left")
     detectors = counted[[schema.FINDING_DETECTOR, schema.FINDING_BURDEN]].drop_duplicates()
     grid = cases[[*keys, CASES]].merge(detectors, how="cross")
     out = grid.merge(
@@ -108,29 +111,18 @@ def findings_by_detector(findings: pd.DataFrame, cases: pd.DataFrame) -> pd.Data
     return out[ordered].sort_values([*keys, schema.FINDING_DETECTOR]).reset_index(drop=True)
 
 
-def _priced_here(findings: pd.DataFrame) -> pd.Series:
-    """True for each finding (in ``findings``' order) that prices its own burden instance."""
-    numbered = findings.assign(__row=range(len(findings)))
-    owned = engine.to_pandas(with_owning_detector(numbered, column=PRICED_AS))
-    elsewhere = set(owned.loc[owned[PRICED_AS].notna(), "__row"].tolist())
-    return pd.Series([i not in elsewhere for i in range(len(findings))], index=findings.index)
-
-
-def _priced_elsewhere(findings: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per keys, detector and burden: findings whose instance another detector owns, and
-    which detector that is (the first by name where several)."""
-    group = [*keys, schema.FINDING_DETECTOR, schema.FINDING_BURDEN]
-    owned = (
-        with_owning_detector(findings, column=PRICED_AS)
+def _owners(findings: pd.DataFrame) -> pd.Series:
+    """For each finding (in ``findings``' order): the detector that prices its burden
+    instance where that is another one (:func:`with_owning_detector`), else missing."""
+    numbered = findings.assign(__row=np.arange(len(findings)))
+    owned = engine.to_pandas(
+        with_owning_detector(numbered, column=PRICED_AS)
         .filter(~nw.col(PRICED_AS).is_null())
-        .group_by(group)
-        .agg(nw.len().alias(PRICED_ELSEWHERE), nw.col(PRICED_AS).min())
+        .select("__row", PRICED_AS)
     )
-    table = engine.to_pandas(owned)
-    for column in group:  # as the findings hold them, for the merge
-        if column in findings.columns:
-            table[column] = table[column].astype(findings[column].dtype)
-    return table
+    owners = np.full(len(findings), None, dtype=object)
+    owners[owned["__row"].to_numpy()] = owned[PRICED_AS].astype(object).to_numpy()
+    return pd.Series(owners, index=findings.index, dtype=object)
 
 
 def top_findings(
@@ -178,7 +170,7 @@ def costliest_patterns(findings: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
                 EXAMPLE_CASE,
             ]
         )
-    minutes = work[schema.FINDING_MINUTES_LOST].astype("float64").where(_priced_here(work), 0.0)
+    minutes = work[schema.FINDING_MINUTES_LOST].astype("float64").where(_owners(work).isna(), 0.0)
     keys = [k for k in _KEYS if k in work.columns]
     group = [*keys, schema.FINDING_DETECTOR, schema.ACTIVITY]
     table = (

@@ -64,30 +64,32 @@ def segmented(
     if isinstance(events, pl.LazyFrame):
         events = events.collect()
     for name, value in (where or {}).items():
-        values = _case_values(events, attribute_column(events.columns, name))
-        events = events.filter(values == str(value))
+        column = attribute_column(events.columns, name)
+        events = (
+            _with_case_value(events, column)
+            .filter(pl.col(_CASE_VALUE) == str(value))
+            .drop(_CASE_VALUE)
+        )
     if by is None:
         return events
-    label = _case_values(events, attribute_column(events.columns, by)).fill_null(NO_VALUE)
+    label = pl.col(_CASE_VALUE).fill_null(NO_VALUE)
     if schema.MUNICIPALITY in events.columns:
         municipality = pl.col(schema.MUNICIPALITY).cast(pl.String).fill_null("")
         label = municipality + pl.lit(SEPARATOR) + label
-    return events.with_columns(label.alias(schema.MUNICIPALITY))
+    return (
+        _with_case_value(events, attribute_column(events.columns, by))
+        .with_columns(label.alias(schema.MUNICIPALITY))
+        .drop(_CASE_VALUE)
+    )
 
 
-def _case_values(events: pl.DataFrame, column: str) -> pl.Expr:
-    """Each event's case's first non-missing value of ``column`` (as text)."""
+def _with_case_value(events: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``events`` (in their order) with each case's first non-missing value of ``column``
+    (as text) in a working column."""
     lf = events.lazy()
     if schema.TIMESTAMP in events.columns:
         lf = lf.sort([schema.CASE, schema.TIMESTAMP], maintain_order=True)
-    first = (
-        lf.group_by(schema.CASE, maintain_order=True)
-        .agg(pl.col(column).cast(pl.String).drop_nulls().first().alias(_CASE_VALUE))
-        .collect()
+    first = lf.group_by(schema.CASE).agg(
+        pl.col(column).cast(pl.String).drop_nulls().first().alias(_CASE_VALUE)
     )
-    mapping = dict(zip(first[schema.CASE].cast(pl.String), first[_CASE_VALUE], strict=True))
-    return (
-        pl.col(schema.CASE)
-        .cast(pl.String)
-        .replace_strict(mapping, default=None, return_dtype=pl.String)
-    )
+    return events.lazy().join(first, on=schema.CASE, how="left", maintain_order="left").collect()

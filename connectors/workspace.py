@@ -151,7 +151,7 @@ class Workspace:
         frame = _with_constant(frame, schema.SERVICE, service)
         _require_partition_keys(frame, source=log.source)
         source = Path(source_path) if source_path else Path(log.source)
-        source_hash = _sha256(source) if source.is_file() else None
+        source_hash = file_sha256(source) if source.is_file() else None
         mapping_text = mapping_hash = None
         if mapping_path is not None:
             raw = Path(mapping_path).read_bytes()
@@ -358,7 +358,9 @@ def _require_partition_keys(frame: pl.DataFrame, *, source: str) -> None:
         raise InputError(problems)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of the file at ``path`` (read in blocks: a large export needs no memory)."""
+    path = Path(path)
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

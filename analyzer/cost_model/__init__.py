@@ -37,7 +37,7 @@ defaults), :mod:`~analyzer.cost_model.times` (minutes per activity),
 rounding).
 """
 
-from analyzer.cost_model.annual import annual_cost, cost_per_case
+from analyzer.cost_model.annual import annual_cost, annual_cost_parts, cost_per_case
 from analyzer.cost_model.burden_findings import finding_costs
 from analyzer.cost_model.cases_per_year import DAYS_PER_YEAR
 from analyzer.cost_model.citizen_side import citizen_burden
@@ -63,6 +63,7 @@ __all__ = [
     "TimeSource",
     "activity_times",
     "annual_cost",
+    "annual_cost_parts",
     "citizen_burden",
     "cost_per_case",
     "euros",

@@ -284,3 +284,46 @@ def _sum_priced(priced: pd.DataFrame, group: list[str]) -> pd.DataFrame:
     if not group:
         return priced[values].sum().to_frame().T.astype("int64")
     return priced.groupby(group, dropna=False, sort=True)[values].sum().reset_index()
+
+
+def annual_cost_parts(
+    frame: engine.FrameLike,
+    *,
+    by: str,
+    total: pd.DataFrame,
+    tables: CostTables,
+    activities: Mapping[str, ActivityCosting] | None = None,
+    defaults: CostDefaults = CostDefaults(),  # noqa: B008 - frozen dataclass
+) -> pd.DataFrame:
+    """The yearly cost of each value of ``by`` (a government level, an activity) in one
+    log whose yearly cost is ``total`` (:func:`annual_cost` of the whole log): its cost in
+    the log × the whole log's cases per year / cases in the log, so the parts add up to the
+    whole (``annual_cost(by=...)`` scales each group by its own cases). Empty where ``by``
+    is not a column or the whole has no cases per year."""
+    if by not in engine.columns_of(frame) or total.empty:
+        return pd.DataFrame()
+    if pd.isna(total[schema.COST_CASES_PER_YEAR].iloc[0]):
+        return pd.DataFrame()
+    factor = float(total[schema.COST_CASES_PER_YEAR].iloc[0]) / float(
+        total[schema.COST_CASES].iloc[0]
+    )
+    # annual_cost groups by its label column only through a copy of it
+    label = schema.ACTIVITY
+    if by == schema.ACTIVITY:
+        frame = engine.as_lazy(frame).with_columns(
+            nw.col(schema.ACTIVITY).cast(nw.String()).alias(schema.STEP)
+        )
+        label = schema.STEP
+    table = annual_cost(
+        frame,
+        by=[by],
+        label_column=label,
+        tables=tables,
+        activities=activities,
+        defaults=defaults,
+        cases_per_year=1,  # per case of the group: × its cases = its cost in the log
+    )
+    for column in (schema.COST_HOURS_PER_YEAR, schema.COST_EUROS_PER_YEAR):
+        values = pd.to_numeric(table[column], errors="coerce")
+        table[column] = values * table[schema.COST_CASES].astype(float) * factor
+    return table

@@ -15,10 +15,8 @@ report's tree, which each format lays out. The format follows the suffix of ``ou
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +25,7 @@ import pandas as pd
 
 from analyzer import engine, schema, steps
 from analyzer.problems import InputError, Problem, error
+from connectors.workspace import amtsweg_version, file_sha256
 from reports.content import ReportContent, Sources, example_cases, report_content
 
 
@@ -240,9 +239,9 @@ def _one_log(
             )
             chosen = mapping_for(file, mapping).path
             sources = Sources(
-                inputs=((file.name, _sha256(file)),),
-                mappings=((chosen.name, _sha256(chosen)),) if chosen else (),
-                version=_version(),
+                inputs=((file.name, file_sha256(file)),),
+                mappings=((chosen.name, file_sha256(chosen)),) if chosen else (),
+                version=amtsweg_version(),
             )
             found += [(key, events, sources) for key, events in logs_of(frame) if len(events)]
     else:
@@ -266,7 +265,7 @@ def _one_log(
                             )
                             if isinstance(p, str) and p
                         ),
-                        version=_version(),
+                        version=amtsweg_version(),
                     )
                     # read into memory: the workspace closes before the analysis
                     found.append(((m, s), engine.collect(nw.from_native(events)), sources))
@@ -292,49 +291,16 @@ def _one_log(
 def _costs_by_level_and_step(
     part: Any, settings: Any, total: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The yearly cost of each government level and each step: its cost in the log ×
-    cases per year / cases in the log, the factor the whole log's yearly cost uses, so the
-    parts add up to the whole (annual_cost ``by=`` scales each group by its own cases)."""
-    from analyzer import cost_model
+    """The yearly cost of each government level and of each step, parts of ``total``."""
+    from analyzer.cost_model import annual_cost_parts
 
-    if total.empty or pd.isna(total[schema.COST_CASES_PER_YEAR].iloc[0]):
-        return pd.DataFrame(), pd.DataFrame()
-    factor = float(total[schema.COST_CASES_PER_YEAR].iloc[0]) / float(
-        total[schema.COST_CASES].iloc[0]
-    )
     pricing = {
+        "total": total,
         "tables": settings.tables,
         "activities": dict(settings.activities),
         "defaults": settings.defaults,
-        "cases_per_year": 1,  # per case of the group: × its cases = its cost in the log
     }
-    columns = engine.columns_of(part)
-    # annual_cost cannot group by its own label column: price by a copy of the label
-    labelled = nw.from_native(part).with_columns(
-        nw.col(schema.ACTIVITY).cast(nw.String()).alias(schema.STEP)
+    return (
+        annual_cost_parts(part, by=schema.LEVEL, **pricing),
+        annual_cost_parts(part, by=schema.ACTIVITY, **pricing),
     )
-    out = []
-    for by, frame, label in (
-        (schema.LEVEL, part, schema.ACTIVITY),
-        (schema.ACTIVITY, labelled, schema.STEP),
-    ):
-        if by not in columns:
-            out.append(pd.DataFrame())
-            continue
-        table = cost_model.annual_cost(frame, by=[by], label_column=label, **pricing)
-        for column in (schema.COST_HOURS_PER_YEAR, schema.COST_EUROS_PER_YEAR):
-            values = pd.to_numeric(table[column], errors="coerce")
-            table[column] = values * table[schema.COST_CASES].astype(float) * factor
-        out.append(table)
-    return out[0], out[1]
-
-
-def _sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _version() -> str:
-    try:
-        return version("amtsweg")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "unbekannt / unknown"

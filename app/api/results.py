@@ -20,7 +20,6 @@ window over every event of the log; :func:`cases_on_map` joins it with the per-c
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from analyzer import engine, schema, steps
 from analyzer.problems import InputError, Problem
 from connectors import results_store as store
 from connectors.results_store import RunRecord
-from connectors.workspace import DEFAULT_WORKSPACE, Workspace
+from connectors.workspace import DEFAULT_WORKSPACE, Workspace, file_sha256
 
 #: Columns of the per-case summary (one row per case; with CASE and VARIANT_RANK).
 CASE_START = "cases:start"  # the case's first TIMESTAMP
@@ -99,13 +98,13 @@ def analyse_workspace(
     settings = read_cost_settings(costs) if costs is not None else default_cost_settings()
     confirmed = step_mappings_by_catalogue(step_mappings, read_step_mapping)
     hashes = {
-        m.catalogue: _sha256(p) for p, m in zip(step_mappings, confirmed.values(), strict=True)
+        m.catalogue: file_sha256(p) for p, m in zip(step_mappings, confirmed.values(), strict=True)
     }
     run_settings = {
         "detectors": names,
         "detector_options": _detector_options(names, options or {}),
         "cost_edition": settings.tables.edition,
-        "cost_settings": {"path": str(costs), "sha256": _sha256(costs)} if costs else None,
+        "cost_settings": {"path": str(costs), "sha256": file_sha256(costs)} if costs else None,
     }
     records: list[RunRecord] = []
     with Workspace(workspace) as ws:
@@ -355,7 +354,3 @@ def _detector_options(
         n: {k: given.get(n, {}).get(k, p.default) for k, p in DETECTORS[n].options().items()}
         for n in names
     }
-
-
-def _sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -219,10 +219,10 @@ def priced_elsewhere_lines(summary: pd.DataFrame) -> list[tuple[str, str]]:
     """One sentence per detector whose findings another detector prices (one burden
     instance, one price): "Systembrüche: 40 Befunde sind schon als Mehrfacherfassung
     bewertet"."""
+    from analyzer.detectors.names import detector_label
+
     lines = []
     for rec in summary[summary[fs.PRICED_ELSEWHERE] > 0].to_dict("records"):
-        from analyzer.detectors.names import detector_label
-
         d, owner = str(rec[schema.FINDING_DETECTOR]), str(rec[fs.PRICED_AS])
         n = int(rec[fs.PRICED_ELSEWHERE])
         lines.append(
